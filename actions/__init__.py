@@ -1,0 +1,1 @@
+"""rasa-sdk actions: each translates between Rasa and plain functions in `bot`."""

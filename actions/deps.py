@@ -1,0 +1,36 @@
+"""What the actions share, created on first use rather than at import time."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.content.answers import Reply
+from bot.content.loader import CatalogueStore
+from bot.settings import Settings
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def catalogue_store() -> CatalogueStore:
+    return CatalogueStore(settings().content_dir)
+
+
+def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
+    for reply in replies:
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def user_intents_newest_first(tracker: Tracker) -> list[str | None]:
+    return [
+        (event.get("parse_data") or {}).get("intent", {}).get("name")
+        for event in reversed(tracker.events)
+        if event.get("event") == "user"
+    ]

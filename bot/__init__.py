@@ -1,0 +1,1 @@
+"""Hulpbot Mechelen: the logic behind the assistant, usable without Rasa."""

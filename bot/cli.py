@@ -1,0 +1,68 @@
+"""The `bot` command: set-up steps and tools for developers and staff."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def build_spacy(target: Path) -> None:
+    """Save a blank Dutch spaCy pipeline with the lookup lemmatizer, so Rasa never downloads one."""
+    import spacy
+
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # reads the tables from the installed spacy-lookups-data package
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(target)
+    print(f"spaCy pipeline saved in {target}")
+
+
+def check_content(directory: Path) -> int:
+    from bot.content.loader import ContentError, load_catalogue
+
+    try:
+        catalogue = load_catalogue(directory)
+    except ContentError as exc:
+        print(f"The catalogue in {directory} has problems:\n{exc}", file=sys.stderr)
+        return 1
+    print(f"Catalogue OK: {len(catalogue.services)} services in {directory}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bot", description="Hulpbot Mechelen tools")
+    commands = parser.add_subparsers(dest="command", required=True)
+    spacy_cmd = commands.add_parser("build-spacy", help="save the offline Dutch spaCy pipeline")
+    spacy_cmd.add_argument("target", type=Path)
+    commands.add_parser("check-content", help="validate data/content")
+    chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
+    chat.add_argument("--sender", default="terminal")
+    bench = commands.add_parser("bench", help="measure training, start-up, latency and memory")
+    bench.add_argument("--messages", type=int, default=500)
+    bench.add_argument("--output", type=Path, default=Path("docs"))
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    if args.command == "build-spacy":
+        build_spacy(args.target)
+        return 0
+    if args.command == "check-content":
+        return check_content(settings.content_dir)
+    if args.command == "chat":
+        from bot.shell import chat as run_chat
+
+        return run_chat(settings.rasa_url, args.sender)
+    if args.command == "bench":
+        from bot.bench import run as run_bench
+
+        return run_bench(args.messages, args.output)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Custom Rasa NLU components; the logic they call lives in plain modules of `bot`."""

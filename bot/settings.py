@@ -1,0 +1,68 @@
+"""The one place that reads the environment.
+
+Every other module receives a `Settings` object (or the values it needs), so
+tests can build settings in code and nothing depends on the process state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """A setting has a value we cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    content_dir: Path
+    timezone: ZoneInfo
+    staleness_days: int
+    # A fixed "now" for demonstrations and end-to-end tests; None means the real clock.
+    clock: datetime | None
+    rasa_url: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        tz = ZoneInfo(env.get("HULPBOT_TIMEZONE", "Europe/Brussels"))
+        content_dir = Path(env.get("HULPBOT_CONTENT_DIR", str(PROJECT_ROOT / "data" / "content")))
+        return cls(
+            content_dir=content_dir,
+            timezone=tz,
+            staleness_days=_int(env, "HULPBOT_STALENESS_DAYS", 180),
+            clock=_datetime(env, "HULPBOT_CLOCK", tz),
+            rasa_url=env.get("HULPBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
+        )
+
+    def now(self) -> datetime:
+        """The current time in the city's time zone (or the fixed clock)."""
+        return self.clock if self.clock is not None else datetime.now(self.timezone)
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _datetime(env: Mapping[str, str], name: str, tz: ZoneInfo) -> datetime | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be an ISO date-time, got {raw!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=tz)
