@@ -33,7 +33,7 @@ _DANGER = [
 _HOMELESS = [
     "geen slaapplaats", "nergens om te slapen", "nergens slapen", "nergens te slapen",
     "geen plek om te slapen", "geen plaats om te slapen", "buiten slapen", "slaap op straat",
-    "slapen op straat", "sta op straat", "woon op straat", "leef op straat",
+    "slapen op straat", "sta op straat", "vannacht op straat", "nacht op straat", "woon op straat", "leef op straat",
     "dakloos", "geen dak", "uit huis gezet", "uit mijn huis gezet", "buitengezet",
     "buiten gezet", "waar kan ik slapen", "vannacht slapen",
 ]

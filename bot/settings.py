@@ -66,3 +66,8 @@ def _datetime(env: Mapping[str, str], name: str, tz: ZoneInfo) -> datetime | Non
     except ValueError as exc:
         raise SettingsError(f"{name} must be an ISO date-time, got {raw!r}") from exc
     return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for a process we start (Rasa, the action server): ours, telemetry off."""
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(extra or {})}

@@ -93,7 +93,8 @@ ASPECT_TERMS: dict[str, Aspect] = {
         Aspect.who,
     ),
     **dict.fromkeys(
-        ["inschrijven", "inschrijving", "schrijf ik in", "schrijf ik me in", "schrijf me in",
+        ["inschrijven", "inschrijving", "schrijf ik in", "schrijf ik me in", "schrijf ik mij in",
+         "schrijf me in", "schrijf mij in",
          "aanmelden", "meld ik", "lid worden", "aanvragen", "reserveren", "boeken", "hoe vraag",
          "bestellen"],
         Aspect.signup,
@@ -136,6 +137,10 @@ def resolve_when(question: Question, now: datetime) -> When | None:
     if word is None:
         return None
     today = now.date()
+    try:  # buttons carry an exact date
+        return When(date.fromisoformat(word))
+    except ValueError:
+        pass
     if word == NOW:
         return When(today, now=True)
     offsets = {"vandaag": 0, "morgen": 1, "overmorgen": 2}
@@ -267,7 +272,8 @@ def answer(
     aspect = resolve_aspect(question) or (Aspect.hours if when else None)
 
     if question.location and location is None and service.locations:
-        out.say(f"Over {question.location} weet ik niets.")
+        place = question.location
+        out.say(f"Over {place.title() if place.islower() else place} weet ik niets.")
         _ask_location(out, service, when)
     elif location is not None and location.closed is not None:
         out.say(location.closed.text, location.closed)
@@ -290,7 +296,7 @@ def _ask_location(out: _Answer, service: Service, when: When | None) -> None:
         loc = next(x for x in service.locations if x.id == loc_id)
         entities = {"location": loc.id, **day}
         payload = f"/ask_{service.id.value}" + _json(entities)
-        buttons.append(Button(loc.name, payload))
+        buttons.append(Button(_cap(loc.name), payload))
     out.say(f"Over welk {service.place_word} gaat het?", buttons=tuple(buttons))
 
 
@@ -335,8 +341,12 @@ def _hours(
     elif schedule.holiday:
         plain = start.split(",")[0]
         out.say(f"{plain} is het {schedule.holiday}. Dan is {location.name} gesloten.", hours)
-    elif schedule.open:
+    elif len(schedule.ranges) == 1:
         out.say(f"{start} is {location.name} open {format_ranges(schedule.ranges)}.", hours)
+    elif schedule.open:
+        # Two or more blocks: one short line each, easier to read than one long sentence.
+        lines = [_cap(format_ranges([r])) + "." for r in schedule.ranges]
+        out.say("\n".join([f"{start} is {location.name} open:", *lines]), hours)
     else:
         out.say(f"{start} is {location.name} gesloten.", hours)
 
@@ -346,15 +356,23 @@ def _unknown_hours(out: _Answer, location: Location) -> None:
     out.needs_contact = True
 
 
+def _location_address(out: _Answer, location: Location) -> None:
+    if location.address.known:
+        out.say(f"{_cap(location.name)} ligt in de {location.address.text}.", location.address)
+    else:
+        out.say(f"Ik weet het adres van {location.name} niet.", location.address)
+        out.needs_contact = True
+
+
 def _address_line(location: Location) -> tuple[str, Fact]:
     if location.address.known:
-        return f"{location.name}: {location.address.text}.", location.address
-    return f"{location.name}: adres niet bekend.", location.address
+        return f"{_cap(location.name)} in de {location.address.text}.", location.address
+    return f"{_cap(location.name)}: adres niet bekend.", location.address
 
 
 def _address(out: _Answer, service: Service, location: Location | None) -> None:
     if location is not None:
-        out.fact(location.address, f"Ik weet het adres van {location.name} niet.")
+        _location_address(out, location)
         return
     if not service.locations:
         out.say(f"{_cap(service.name)} heeft geen vast adres dat ik ken.")
@@ -376,9 +394,9 @@ def _detail(out: _Answer, service: Service, location: Location | None, aspect: A
         phone = location.phone if location is not None and location.phone.known else service.phone
         who = location.name if location is not None else name
         if phone.known:
-            out.say(f"Het telefoonnummer van {who} is {phone.text}.", phone)
+            out.say(f"Het nummer van {who} is {phone.text}.", phone)
         else:
-            out.say(f"Ik weet het telefoonnummer van {who} niet.", phone)
+            out.say(f"Ik ken het nummer van {who} niet.", phone)
             out.needs_contact = True
         return
     unknown = {
@@ -392,7 +410,7 @@ def _detail(out: _Answer, service: Service, location: Location | None, aspect: A
 
 def _overview(out: _Answer, service: Service, location: Location | None, now: datetime) -> None:
     if location is not None:
-        out.fact(location.address, f"Ik weet het adres van {location.name} niet.")
+        _location_address(out, location)
         for note in location.notes:
             out.say(note.text, note)
         _hours(out, service, location, When(now.date()), now)

@@ -1,0 +1,113 @@
+"""Start and stop the Rasa server and the action server as real processes.
+
+The end-to-end tests and `make bench` use the same code, so what is measured is
+what is tested.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, child_env
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+    # Seconds from launch until the server answered its health check.
+    startup_seconds: float
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, from /proc (Linux)."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        line = next(x for x in status.splitlines() if x.startswith("VmRSS:"))
+        return int(line.split()[1]) / 1024
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def write_endpoints(path: Path, action_port: int) -> Path:
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    return path
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(f"{url} exited with {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise ServerError(f"{url} did not answer within {timeout:.0f} s; see {log}")
+
+
+@contextmanager
+def running(
+    args: list[str], health_url: str, base_url: str, log: Path,
+    env: Mapping[str, str] | None = None, timeout: float = 180,
+) -> Iterator[Server]:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "rasa", *args],
+            cwd=PROJECT_ROOT, env=child_env(env), stdout=out, stderr=subprocess.STDOUT,
+        )
+        try:
+            _wait(health_url, process, log, timeout)
+            yield Server(process, base_url, log, time.monotonic() - started)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@contextmanager
+def action_server(port: int, log: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
+    url = f"http://127.0.0.1:{port}"
+    args = ["run", "actions", "--actions", "actions", "--port", str(port)]
+    with running(args, f"{url}/health", url, log, env) as server:
+        yield server
+
+
+@contextmanager
+def rasa_server(
+    model: Path, port: int, endpoints: Path, log: Path, env: Mapping[str, str] | None = None
+) -> Iterator[Server]:
+    if not model.exists():
+        raise ServerError(f"No trained model at {model}: run `make train` first")
+    url = f"http://127.0.0.1:{port}"
+    args = [
+        "run", "--enable-api", "--model", str(model), "--port", str(port), "-i", "127.0.0.1",
+        "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+    ]
+    with running(args, f"{url}/status", url, log, env) as server:
+        yield server

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.content.answers import (
+    CALLBACK_BUTTON,
+    Question,
+    Reply,
+    answer,
+    format_ranges,
+    reach_person,
+)
+from bot.content.loader import Catalogue, load_catalogue
+from bot.content.models import ServiceId, TimeRange
+from tests.helpers import content_copy
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+TUESDAY_MORNING = datetime(2026, 11, 24, 10, 0, tzinfo=BRUSSELS)
+
+
+def with_hours(tmp_path: Path) -> Catalogue:
+    return load_catalogue(content_copy(tmp_path / "content", with_hours=True))
+
+
+def real() -> Catalogue:
+    return load_catalogue(Path("data/content"))
+
+
+def texts(replies: list[Reply]) -> list[str]:
+    return [r.text for r in replies]
+
+
+def ask(catalogue: Catalogue, service: str, text: str = "", now: datetime = TUESDAY_MORNING,
+        **entities: str) -> list[Reply]:
+    question = Question(ServiceId(service), text, entities.get("location"), entities.get("day"))
+    return answer(catalogue, question, now, staleness_days=180)
+
+
+def test_open_today(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "is den abel vandaag open")
+    assert replies[0].text == "Vandaag, dinsdag, is Den Abeel open van 9 tot 16 uur."
+    assert replies[-1].buttons == (CALLBACK_BUTTON,)
+
+
+def test_tomorrow_with_a_lunch_break(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "morgen open?", location="den_abeel")
+    assert replies[0].text == (
+        "Morgen, woensdag, is Den Abeel open:\nVan 9 tot 12 uur.\nVan 13.30 tot 16 uur."
+    )
+
+
+def test_weekday_name_and_closed_day(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "den abeel zatterdag")
+    assert replies[0].text == "Op zaterdag 28 november is Den Abeel gesloten."
+
+
+def test_public_holiday(tmp_path: Path) -> None:
+    monday_before = datetime(2026, 4, 5, 12, 0, tzinfo=BRUSSELS)  # Easter Sunday
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "abeel morgen", now=monday_before)
+    assert replies[0].text == "Morgen is het Paasmaandag. Dan is Den Abeel gesloten."
+
+
+def test_open_right_now_and_closing_time(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "is den abeel nu open")
+    assert replies[0].text == "Ja, Den Abeel is nu open. Het sluit om 16 uur."
+
+
+def test_closed_now_says_when_it_opens(tmp_path: Path) -> None:
+    friday_night = datetime(2026, 11, 27, 21, 0, tzinfo=BRUSSELS)
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "nu open", location="den_abeel",
+                  now=friday_night)
+    assert replies[0].text == (
+        "Nee, Den Abeel is nu gesloten. Het gaat weer open op maandag 30 november om 9 uur."
+    )
+
+
+def test_unknown_hours_say_so_and_give_a_person() -> None:
+    replies = ask(real(), "dienstencentrum", "is de schijf vandaag open")
+    assert replies[0].text == "Ik weet de openingsuren van De Schijf niet."
+    assert "0800 20 800" in replies[-1].text
+    assert replies[-1].buttons == (CALLBACK_BUTTON,)
+    assert not any("uur" in t and "van" in t for t in texts(replies))
+
+
+def test_no_centre_named_asks_which_with_buttons(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "is het dienstencentrum morgen open")
+    assert replies[-1].text == "Over welk centrum gaat het?"
+    payloads = [b.payload for b in replies[-1].buttons]
+    assert '/ask_dienstencentrum{"location":"den_abeel","day":"2026-11-25"}' in payloads
+    assert payloads[-1] == "/request_callback"
+
+
+def test_button_payload_with_a_date_is_understood(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", location="den_abeel", day="2026-11-25")
+    assert replies[0].text.startswith("Morgen, woensdag, is Den Abeel open")
+
+
+def test_unknown_neighbourhood_is_honest() -> None:
+    replies = ask(real(), "dienstencentrum", "nekkerspoel", location="nekkerspoel")
+    assert replies[0].text == "Over Nekkerspoel weet ik niets."
+    assert replies[-1].text == "Over welk centrum gaat het?"
+
+
+def test_closed_centre() -> None:
+    replies = ask(real(), "dienstencentrum", "is de smis open")
+    assert replies[0].text == "Dienstencentrum De Smis is gesloten sinds 2019."
+
+
+def test_free_pads_list_all_places() -> None:
+    replies = ask(real(), "menstruatie", "waar kan ik gratis maandverband krijgen")
+    joined = "\n".join(texts(replies))
+    for address in ("Reuzenstraat 1", "Vleeshouwersstraat 6", "Lange Schipstraat 27"):
+        assert address in joined
+
+
+def test_unknown_price_is_not_invented() -> None:
+    replies = ask(real(), "woonclub", "wat kost da")
+    assert replies[0].text == "Ik weet niet wat de Woonclub kost."
+    assert "euro" not in " ".join(texts(replies))
+
+
+def test_signup_question_for_woonclub() -> None:
+    replies = ask(real(), "woonclub", "hoe schrijf ik mij in")
+    assert replies[0].text == "Bel De Lage Drempel op 0468 01 38 29."
+
+
+def test_old_facts_carry_a_warning() -> None:
+    replies = ask(real(), "minder_mobielen", "mmc")
+    assert "Let op: deze info is van 2023. Ze kan veranderd zijn." in texts(replies)
+
+
+def test_fresh_facts_carry_no_warning(tmp_path: Path) -> None:
+    replies = ask(with_hours(tmp_path), "dienstencentrum", "den abeel vandaag")
+    assert not any(t.startswith("Let op") for t in texts(replies))
+
+
+def test_reach_person_gives_phone_and_address() -> None:
+    replies = reach_person(real().general, TUESDAY_MORNING.date(), 180)
+    joined = " ".join(texts(replies))
+    assert "0800 20 800" in joined and "Reuzenstraat 1" in joined
+
+
+def test_format_ranges() -> None:
+    ranges = [TimeRange.parse(r) for r in ("09:00-10:00", "11:15-12:00", "13:00-14:00")]
+    assert format_ranges(ranges) == "van 9 tot 10 uur, van 11.15 tot 12 uur en van 13 tot 14 uur"
