@@ -1,0 +1,87 @@
+"""Start the real Rasa server and action server once for the end-to-end tests.
+
+The processes are shared (starting Rasa takes half a minute); every test talks
+to them as its own resident, with its own sender id, so no test sees another's
+conversation. The catalogue is a copy with Den Abeel's hours filled in and the
+clock is fixed on Tuesday 24 November 2026, 10:00, so answers are exact.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.servers import action_server, free_port, rasa_server, write_endpoints
+from bot.settings import PROJECT_ROOT
+from tests.helpers import content_copy
+
+MODEL = PROJECT_ROOT / "models" / "hulpbot.tar.gz"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CLOCK = "2026-11-24T10:00"
+
+
+def post_json(url: str, body: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status == 200
+        return json.load(response)
+
+
+@dataclass(frozen=True)
+class Resident:
+    """One resident talking to the assistant over the REST channel."""
+
+    url: str
+    sender: str
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = post_json(
+            f"{self.url}/webhooks/rest/webhook", {"sender": self.sender, "message": text}
+        )
+        return messages
+
+
+@dataclass(frozen=True)
+class Assistant:
+    url: str
+
+    def resident(self) -> Resident:
+        return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
+
+    def parse(self, text: str) -> dict[str, Any]:
+        result: dict[str, Any] = post_json(f"{self.url}/model/parse", {"text": text})
+        return result
+
+
+def environment(content: Path) -> dict[str, str]:
+    return {"HULPBOT_CONTENT_DIR": str(content), "HULPBOT_CLOCK": CLOCK}
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    base = tmp_path_factory.mktemp("assistant")
+    env = environment(content_copy(base / "content", with_hours=True))
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(base / "endpoints.yml", action_port)
+    with (
+        action_server(action_port, ARTIFACTS / "action-server.log", env),
+        rasa_server(MODEL, rasa_port, endpoints, ARTIFACTS / "rasa-server.log", env) as rasa,
+    ):
+        yield Assistant(rasa.url)
+
+
+def texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [m.get("text", "") for m in messages]
+
+
+def payloads(message: dict[str, Any]) -> list[str]:
+    return [b["payload"] for b in message.get("buttons", [])]
