@@ -21,5 +21,7 @@ class ActionContactPerson(Action):
     ) -> list[EventType]:
         config = settings()
         catalogue = await catalogue_store().current()
-        send(dispatcher, reach_person(catalogue.general, config.now().date(), config.staleness_days))
+        send(
+            dispatcher, reach_person(catalogue.general, config.now().date(), config.staleness_days)
+        )
         return []

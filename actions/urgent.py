@@ -20,5 +20,7 @@ class ActionUrgentHelp(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         catalogue = await catalogue_store().current()
-        send(dispatcher, urgent_replies(catalogue.general, tracker.latest_message.get("text") or ""))
+        send(
+            dispatcher, urgent_replies(catalogue.general, tracker.latest_message.get("text") or "")
+        )
         return []

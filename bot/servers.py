@@ -68,15 +68,22 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float)
 
 @contextmanager
 def running(
-    args: list[str], health_url: str, base_url: str, log: Path,
-    env: Mapping[str, str] | None = None, timeout: float = 180,
+    args: list[str],
+    health_url: str,
+    base_url: str,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 180,
 ) -> Iterator[Server]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         started = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-m", "rasa", *args],
-            cwd=PROJECT_ROOT, env=child_env(env), stdout=out, stderr=subprocess.STDOUT,
+            cwd=PROJECT_ROOT,
+            env=child_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait(health_url, process, log, timeout)
@@ -106,8 +113,18 @@ def rasa_server(
         raise ServerError(f"No trained model at {model}: run `make train` first")
     url = f"http://127.0.0.1:{port}"
     args = [
-        "run", "--enable-api", "--model", str(model), "--port", str(port), "-i", "127.0.0.1",
-        "--endpoints", str(endpoints), "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "run",
+        "--enable-api",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "-i",
+        "127.0.0.1",
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(PROJECT_ROOT / "credentials.yml"),
     ]
     with running(args, f"{url}/status", url, log, env) as server:
         yield server

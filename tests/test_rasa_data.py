@@ -11,7 +11,11 @@ from bot.settings import PROJECT_ROOT, child_env
 def test_rasa_data_validate_has_no_warnings() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings"],
-        cwd=PROJECT_ROOT, env=child_env(), capture_output=True, text=True, timeout=300,
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

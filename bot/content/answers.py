@@ -73,30 +73,83 @@ DAY_TERMS: dict[str, str] = {
 
 ASPECT_TERMS: dict[str, Aspect] = {
     **dict.fromkeys(
-        ["open", "opent", "gesloten", "toe", "dicht", "uur", "uren", "openingsuren",
-         "hoe laat", "wanneer open", "openingstijden"],
+        [
+            "open",
+            "opent",
+            "gesloten",
+            "toe",
+            "dicht",
+            "uur",
+            "uren",
+            "openingsuren",
+            "hoe laat",
+            "wanneer open",
+            "openingstijden",
+        ],
         Aspect.hours,
     ),
     **dict.fromkeys(
-        ["adres", "straat", "waar is", "waar ligt", "waar zit", "waar vind",
-         "hoe kom ik", "hoe geraak", "route"],
+        [
+            "adres",
+            "straat",
+            "waar is",
+            "waar ligt",
+            "waar zit",
+            "waar vind",
+            "hoe kom ik",
+            "hoe geraak",
+            "route",
+        ],
         Aspect.address,
     ),
     **dict.fromkeys(
-        ["kost", "kosten", "prijs", "betalen", "betaal", "euro", "geld", "hoeveel", "duur",
-         "eten", "maaltijd", "middagmaal"],
+        [
+            "kost",
+            "kosten",
+            "prijs",
+            "betalen",
+            "betaal",
+            "euro",
+            "geld",
+            "hoeveel",
+            "duur",
+            "eten",
+            "maaltijd",
+            "middagmaal",
+        ],
         Aspect.price,
     ),
     **dict.fromkeys(
-        ["voor wie", "wie mag", "mag ik", "mag iedereen", "voorwaarden", "recht op",
-         "kan iedereen", "wie kan"],
+        [
+            "voor wie",
+            "wie mag",
+            "mag ik",
+            "mag iedereen",
+            "voorwaarden",
+            "recht op",
+            "kan iedereen",
+            "wie kan",
+        ],
         Aspect.who,
     ),
     **dict.fromkeys(
-        ["inschrijven", "inschrijving", "schrijf ik in", "schrijf ik me in", "schrijf ik mij in",
-         "schrijf me in", "schrijf mij in",
-         "aanmelden", "meld ik", "lid worden", "aanvragen", "reserveren", "boeken", "hoe vraag",
-         "bestellen"],
+        [
+            "inschrijven",
+            "inschrijving",
+            "schrijf ik in",
+            "schrijf ik me in",
+            "schrijf ik mij in",
+            "schrijf me in",
+            "schrijf mij in",
+            "aanmelden",
+            "meld ik",
+            "lid worden",
+            "aanvragen",
+            "reserveren",
+            "boeken",
+            "hoe vraag",
+            "bestellen",
+        ],
         Aspect.signup,
     ),
     **dict.fromkeys(
@@ -105,9 +158,20 @@ ASPECT_TERMS: dict[str, Aspect] = {
     ),
 }
 
-_MONTHS = (
-    "januari februari maart april mei juni juli augustus september oktober november december"
-).split()
+_MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -324,8 +388,11 @@ def _hours(
             _unknown_hours(out, location)
         elif state.open:
             assert state.until is not None
-            out.say(f"Ja, {location.name} is nu open. Het sluit om "
-                    f"{format_time(state.until.time())} uur.", hours)
+            out.say(
+                f"Ja, {location.name} is nu open. Het sluit om "
+                f"{format_time(state.until.time())} uur.",
+                hours,
+            )
         else:
             text = f"Nee, {location.name} is nu gesloten."
             if state.until is not None:

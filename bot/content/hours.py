@@ -20,7 +20,7 @@ HORIZON_DAYS = 14
 
 @lru_cache(maxsize=16)
 def _belgian_holidays(year: int) -> dict[date, str]:
-    return dict(holidays.Belgium(years=year, language="nl").items())
+    return dict(holidays.country_holidays("BE", years=year, language="nl").items())
 
 
 def public_holiday(day: date) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, time
 from enum import Enum
+from itertools import pairwise
 from typing import Any
 
 from pydantic import BaseModel, Extra, Field, root_validator, validator
@@ -85,7 +86,7 @@ def _ranges(value: Any) -> list[TimeRange]:
     if not isinstance(value, list):
         raise ValueError("must be a list of time ranges like ['09:00-12:00'] ([] = closed)")
     ranges = sorted((TimeRange.parse(str(v)) for v in value), key=lambda r: r.start)
-    for first, second in zip(ranges, ranges[1:]):
+    for first, second in pairwise(ranges):
         if second.start < first.end:
             raise ValueError("time ranges overlap")
     return ranges
@@ -99,7 +100,7 @@ class Hours(Sourced):
     exceptions: dict[date, list[TimeRange]] = Field(default_factory=dict)
 
     @validator("weekly", pre=True)
-    def _parse_weekly(cls, value: Any) -> Any:  # noqa: N805 - pydantic passes the class
+    def _parse_weekly(cls, value: Any) -> Any:
         if value is None:
             return None
         if not isinstance(value, dict):
@@ -107,7 +108,7 @@ class Hours(Sourced):
         return {day: _ranges(ranges) for day, ranges in value.items()}
 
     @validator("exceptions", pre=True)
-    def _parse_exceptions(cls, value: Any) -> Any:  # noqa: N805
+    def _parse_exceptions(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             raise ValueError("must map a date (2026-12-24) to time ranges ([] = closed)")
         return {day: _ranges(ranges) for day, ranges in value.items()}
@@ -145,7 +146,7 @@ class Service(_Strict):
     main_locations: list[str] = Field(default_factory=list)
 
     @root_validator(skip_on_failure=True)
-    def _main_locations_exist(cls, values: dict[str, Any]) -> dict[str, Any]:  # noqa: N805
+    def _main_locations_exist(cls, values: dict[str, Any]) -> dict[str, Any]:
         ids = [loc.id for loc in values["locations"]]
         if len(set(ids)) != len(ids):
             raise ValueError("two locations share an id")
@@ -177,7 +178,7 @@ class UrgentNumber(Sourced):
     text: str
 
     @validator("text")
-    def _names_number(cls, value: str, values: dict[str, Any]) -> str:  # noqa: N805
+    def _names_number(cls, value: str, values: dict[str, Any]) -> str:
         number = values.get("number")
         if number is not None and number not in value:
             raise ValueError(f"must contain the number {number}")
@@ -189,7 +190,7 @@ class General(_Strict):
     urgent: dict[UrgentKind, UrgentNumber]
 
     @validator("urgent")
-    def _all_kinds(cls, value: dict[UrgentKind, UrgentNumber]) -> dict[UrgentKind, UrgentNumber]:  # noqa: N805
+    def _all_kinds(cls, value: dict[UrgentKind, UrgentNumber]) -> dict[UrgentKind, UrgentNumber]:
         missing = set(UrgentKind) - set(value)
         if missing:
             raise ValueError(f"missing numbers for: {sorted(k.value for k in missing)}")

@@ -8,8 +8,10 @@ from tests.e2e.conftest import Assistant, texts
 
 pytestmark = pytest.mark.e2e
 
-LONG = ("Ik zoek hulp voor mijn moeder want ze kan niet meer goed stappen en ze moet "
-        "naar de dokter en ik weet niet hoe dat moet. ") * 40
+LONG = (
+    "Ik zoek hulp voor mijn moeder want ze kan niet meer goed stappen en ze moet "
+    "naar de dokter en ik weet niet hoe dat moet. "
+) * 40
 
 
 @pytest.mark.parametrize(
@@ -28,8 +30,20 @@ LONG = ("Ik zoek hulp voor mijn moeder want ze kan niet meer goed stappen en ze 
         "/nonexistent_intent",
         '/ask_dienstencentrum{"location": "nergens"',
     ],
-    ids=["empty", "spaces", "emoji", "5000-chars", "control", "script", "french", "english",
-         "arabic", "slash", "unknown-intent", "broken-payload"],
+    ids=[
+        "empty",
+        "spaces",
+        "emoji",
+        "5000-chars",
+        "control",
+        "script",
+        "french",
+        "english",
+        "arabic",
+        "slash",
+        "unknown-intent",
+        "broken-payload",
+    ],
 )
 def test_always_a_plain_reply(assistant: Assistant, message: str) -> None:
     replies = texts(assistant.resident().say(message))

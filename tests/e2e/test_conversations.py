@@ -43,7 +43,10 @@ def test_hours_today(assistant: Assistant) -> None:
 
 def test_hours_tomorrow(assistant: Assistant) -> None:
     replies = texts(assistant.resident().say("is den abeel morgen open"))
-    assert replies[0] == "Morgen, woensdag, is Den Abeel open:\nVan 9 tot 12 uur.\nVan 13.30 tot 16 uur."
+    assert (
+        replies[0]
+        == "Morgen, woensdag, is Den Abeel open:\nVan 9 tot 12 uur.\nVan 13.30 tot 16 uur."
+    )
 
 
 def test_open_right_now(assistant: Assistant) -> None:
@@ -133,7 +136,8 @@ def test_greeting_shows_the_menu(assistant: Assistant) -> None:
 def test_goodbye_and_thanks(assistant: Assistant) -> None:
     resident = assistant.resident()
     assert texts(resident.say("merci veel")) == [
-        "Graag gedaan!", "Heb je nog een vraag? Typ ze gerust."
+        "Graag gedaan!",
+        "Heb je nog een vraag? Typ ze gerust.",
     ]
     assert texts(resident.say("salukes")) == ["Dag! Tot een volgende keer."]
 

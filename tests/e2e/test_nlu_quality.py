@@ -32,8 +32,11 @@ def test_intent_macro_f1_on_held_out_messages(assistant: Assistant) -> None:
     score = float(f1_score(gold, predicted, labels=labels, average="macro", zero_division=0))
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "nlu-heldout.json").write_text(
-        json.dumps({"macro_f1": round(score, 4), "messages": len(gold), "mistakes": mistakes},
-                   indent=2, ensure_ascii=False)
+        json.dumps(
+            {"macro_f1": round(score, 4), "messages": len(gold), "mistakes": mistakes},
+            indent=2,
+            ensure_ascii=False,
+        )
     )
     report = classification_report(gold, predicted, labels=labels, zero_division=0)
     assert score >= MIN_MACRO_F1, f"macro-F1 {score:.3f}\n{report}\n{mistakes}"

@@ -32,8 +32,13 @@ def texts(replies: list[Reply]) -> list[str]:
     return [r.text for r in replies]
 
 
-def ask(catalogue: Catalogue, service: str, text: str = "", now: datetime = TUESDAY_MORNING,
-        **entities: str) -> list[Reply]:
+def ask(
+    catalogue: Catalogue,
+    service: str,
+    text: str = "",
+    now: datetime = TUESDAY_MORNING,
+    **entities: str,
+) -> list[Reply]:
     question = Question(ServiceId(service), text, entities.get("location"), entities.get("day"))
     return answer(catalogue, question, now, staleness_days=180)
 
@@ -69,8 +74,9 @@ def test_open_right_now_and_closing_time(tmp_path: Path) -> None:
 
 def test_closed_now_says_when_it_opens(tmp_path: Path) -> None:
     friday_night = datetime(2026, 11, 27, 21, 0, tzinfo=BRUSSELS)
-    replies = ask(with_hours(tmp_path), "dienstencentrum", "nu open", location="den_abeel",
-                  now=friday_night)
+    replies = ask(
+        with_hours(tmp_path), "dienstencentrum", "nu open", location="den_abeel", now=friday_night
+    )
     assert replies[0].text == (
         "Nee, Den Abeel is nu gesloten. Het gaat weer open op maandag 30 november om 9 uur."
     )

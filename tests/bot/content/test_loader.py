@@ -35,7 +35,8 @@ def test_error_names_file_line_and_field(tmp_path: Path) -> None:
 def test_bad_opening_hours_point_at_the_location(tmp_path: Path) -> None:
     content = content_copy(tmp_path / "content")
     edit_location(
-        content / "dienstencentrum.yml", "den_deigem",
+        content / "dienstencentrum.yml",
+        "den_deigem",
         hours={"weekly": {"maandag": ["16:00-09:00"]}, "source": "x-test", "checked": "2026-01-01"},
     )
     with pytest.raises(ContentError) as error:
@@ -62,7 +63,7 @@ def test_unknown_field_is_refused(tmp_path: Path) -> None:
 def test_missing_general_file(tmp_path: Path) -> None:
     content = content_copy(tmp_path / "content")
     (content / "general.yml").unlink()
-    with pytest.raises(ContentError, match="general.yml: file is missing"):
+    with pytest.raises(ContentError, match=r"general\.yml: file is missing"):
         load_catalogue(content)
 
 

@@ -1,0 +1,182 @@
+"""`make bench`: the numbers behind the performance targets, measured on this machine.
+
+Training runs from an empty cache so it counts the full work. Latency is for a
+single user: one request at a time, a new conversation every ten messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import datetime, timezone
+from itertools import cycle, islice
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.servers import action_server, free_port, rasa_server, write_endpoints
+from bot.settings import PROJECT_ROOT, child_env
+
+MESSAGES_FILE = PROJECT_ROOT / "tests" / "e2e" / "heldout.yml"
+TARGETS = {
+    "training_seconds": 240,
+    "rest_p95_ms": 150,
+    "rasa_rss_mb": 1300,
+    "actions_rss_mb": 200,
+}
+
+
+def _post(url: str, body: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
+def _latencies(texts: list[str], send: Callable[[int, str], None]) -> dict[str, float]:
+    samples = []
+    for index, text in enumerate(texts):
+        started = time.perf_counter()
+        send(index, text)
+        samples.append((time.perf_counter() - started) * 1000)
+    cuts = statistics.quantiles(samples, n=100)
+    return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1), "max": round(max(samples), 1)}
+
+
+def _train(out: Path) -> float:
+    started = time.monotonic()
+    with (out / "train.log").open("wb") as log:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "train",
+                "--force",
+                "--fixed-model-name",
+                "bench",
+                "--out",
+                str(out),
+            ],
+            cwd=PROJECT_ROOT,
+            env=child_env({"RASA_CACHE_DIRECTORY": str(out / "cache")}),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    return time.monotonic() - started
+
+
+def measure(count: int, work: Path) -> dict[str, Any]:
+    texts = list(
+        islice(
+            cycle(
+                text
+                for group in yaml.safe_load(MESSAGES_FILE.read_text()).values()
+                for text in group
+            ),
+            count,
+        )
+    )
+    training = _train(work)
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(work / "endpoints.yml", action_port)
+    with (
+        action_server(action_port, work / "actions.log") as actions,
+        rasa_server(work / "bench.tar.gz", rasa_port, endpoints, work / "rasa.log") as rasa,
+    ):
+        parse = _latencies(texts, lambda _, t: _post(f"{rasa.url}/model/parse", {"text": t}))
+        rest = _latencies(
+            texts,
+            lambda i, t: _post(
+                f"{rasa.url}/webhooks/rest/webhook", {"sender": f"bench-{i // 10}", "message": t}
+            ),
+        )
+        return {
+            "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "messages": count,
+            "training_seconds": round(training, 1),
+            "rasa_startup_seconds": round(rasa.startup_seconds, 1),
+            "actions_startup_seconds": round(actions.startup_seconds, 1),
+            "parse_ms": parse,
+            "rest_ms": rest,
+            "rasa_rss_mb": round(rasa.rss_mb()),
+            "actions_rss_mb": round(actions.rss_mb()),
+            "targets": TARGETS,
+        }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    t = report["targets"]
+
+    def verdict(value: float, target: float) -> str:
+        return "yes" if value <= target else "**no**"
+
+    rows = [
+        (
+            "Training (empty cache)",
+            f"{report['training_seconds']} s",
+            f"≤ {t['training_seconds']} s",
+            verdict(report["training_seconds"], t["training_seconds"]),
+        ),
+        ("Rasa server start-up", f"{report['rasa_startup_seconds']} s", "", ""),
+        ("Action server start-up", f"{report['actions_startup_seconds']} s", "", ""),
+        (
+            "/model/parse p50 / p95",
+            f"{report['parse_ms']['p50']} / {report['parse_ms']['p95']} ms",
+            "",
+            "",
+        ),
+        (
+            "REST reply p50 / p95",
+            f"{report['rest_ms']['p50']} / {report['rest_ms']['p95']} ms",
+            f"p95 ≤ {t['rest_p95_ms']} ms",
+            verdict(report["rest_ms"]["p95"], t["rest_p95_ms"]),
+        ),
+        (
+            "Rasa server memory (RSS)",
+            f"{report['rasa_rss_mb']} MB",
+            f"≤ {t['rasa_rss_mb']} MB",
+            verdict(report["rasa_rss_mb"], t["rasa_rss_mb"]),
+        ),
+        (
+            "Action server memory (RSS)",
+            f"{report['actions_rss_mb']} MB",
+            f"≤ {t['actions_rss_mb']} MB",
+            verdict(report["actions_rss_mb"], t["actions_rss_mb"]),
+        ),
+    ]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `make bench` on {report['measured_at']}: {report['machine']['cpus']} cores, "
+        f"Python {report['machine']['python']}, {report['messages']} messages one at a time.",
+        "Raw figures: `docs/benchmarks.json`.",
+        "",
+        "| What | Measured | Target | Met |",
+        "| --- | --- | --- | --- |",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run(count: int, output: Path) -> int:
+    with tempfile.TemporaryDirectory(prefix="hulpbot-bench-") as work:
+        report = measure(count, Path(work))
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "benchmarks.json").write_text(json.dumps(report, indent=2) + "\n")
+    (output / "benchmarks.md").write_text(markdown(report))
+    print(markdown(report))
+    return 0

@@ -1,0 +1,65 @@
+"""The action server on its own: a changed fact is served at once, without retraining."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.servers import action_server, free_port
+from tests.e2e.conftest import ARTIFACTS, environment, post_json
+from tests.helpers import content_copy
+
+pytestmark = pytest.mark.e2e
+
+
+def tracker(text: str, intent: str) -> dict[str, Any]:
+    """A tracker as Rasa sends it, built in code."""
+    parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    return {
+        "sender_id": "reload-test",
+        "slots": {},
+        "latest_message": parse,
+        "latest_event_time": 0,
+        "followup_action": None,
+        "paused": False,
+        "events": [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text, "parse_data": parse},
+        ],
+        "latest_input_channel": "rest",
+        "active_loop": {},
+        "latest_action": {"action_name": "action_listen"},
+        "latest_action_name": "action_listen",
+    }
+
+
+def ask_phone(url: str) -> list[str]:
+    body = {
+        "next_action": "action_answer_service",
+        "sender_id": "reload-test",
+        "tracker": tracker("telefoonnummer van de woonclub", "ask_woonclub"),
+        "domain": {},
+        "version": "3.6.2",
+    }
+    result = post_json(f"{url}/webhook", body)
+    return [r["text"] for r in result["responses"]]
+
+
+def test_changed_fact_is_served_without_restart(tmp_path: Path) -> None:
+    content = content_copy(tmp_path / "content")
+    with action_server(
+        free_port(), ARTIFACTS / "action-server-reload.log", environment(content)
+    ) as server:
+        assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 0468 01 38 29."
+        path = content / "woonclub.yml"
+        path.write_text(path.read_text().replace("text: 0468 01 38 29", "text: 015 11 22 33"))
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 015 11 22 33."
+        # A broken edit keeps the last good facts instead of breaking the answers.
+        path.write_text("id: woonclub\n")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+        assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 015 11 22 33."
