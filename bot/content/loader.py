@@ -113,10 +113,8 @@ class CatalogueStore:
         self._catalogue: Catalogue | None = None
 
     def _current_signature(self) -> Signature:
-        return tuple(
-            (p.name, p.stat().st_mtime_ns, p.stat().st_size)
-            for p in sorted(self._directory.glob("*.yml"))
-        )
+        stats = ((p.name, p.stat()) for p in sorted(self._directory.glob("*.yml")))
+        return tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
     def get(self) -> Catalogue:
         signature = self._current_signature()

@@ -7,24 +7,13 @@ import pytest
 
 from bot.content.hours import next_opening, open_now, public_holiday, schedule_on
 from bot.content.models import Hours, TimeRange
+from tests.helpers import TEST_HOURS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def hours(**overrides: object) -> Hours:
-    data: dict[str, object] = {
-        "weekly": {
-            "maandag": ["09:00-16:00"],
-            "dinsdag": ["09:00-16:00"],
-            "woensdag": ["09:00-12:00", "13:30-16:00"],
-            "donderdag": ["09:00-16:00"],
-            "vrijdag": ["09:00-12:30"],
-        },
-        "source": "test",
-        "checked": "2026-11-01",
-    }
-    data.update(overrides)
-    return Hours.parse_obj(data)
+    return Hours.parse_obj({**TEST_HOURS, **overrides})
 
 
 def local(*args: int) -> datetime:
