@@ -49,7 +49,7 @@ run: install train
 	@echo "    or in another terminal: make shell"
 	@echo "  Ctrl-C stops everything."
 	@echo
-	$(BIN)/honcho start -f Procfile
+	PYTHONWARNINGS=ignore::DeprecationWarning TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/honcho start -f Procfile
 
 shell: install
 	$(BIN)/bot chat

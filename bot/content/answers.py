@@ -267,22 +267,31 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def contact_reply(general: General) -> Reply:
-    """How to reach a person, always with the call-back button."""
-    contact = general.contact
-    if contact.phone.known:
-        text = f"Bel gratis naar {contact.name}: {contact.phone.text}. Of vraag dat we je bellen."
-    else:
-        text = "Vraag dat we je bellen. Dan helpt iemand je verder."
-    return Reply(text, (CALLBACK_BUTTON,))
+def contact_reply(general: General, today: date, staleness_days: int) -> Reply:
+    """How to reach a person, always with the call-back button.
+
+    An old number says how old it is right there, so the warning cannot be taken
+    for one about the answer above it.
+    """
+    phone = general.contact.phone
+    if not phone.known:
+        return Reply("Vraag dat we je bellen. Dan helpt iemand je verder.", (CALLBACK_BUTTON,))
+    text = f"Bel gratis naar {general.contact.name}: {phone.text}."
+    if _is_stale(phone, today, staleness_days):
+        text += f" Dat nummer is van {phone.checked.year}."
+    return Reply(f"{text} Of vraag dat we je bellen.", (CALLBACK_BUTTON,))
+
+
+def _is_stale(fact: Sourced, today: date, staleness_days: int) -> bool:
+    return (today - fact.checked).days > staleness_days
 
 
 def stale_note(facts: Iterable[Sourced], today: date, staleness_days: int) -> Reply | None:
     """A warning when the oldest fact used was checked longer ago than the window."""
-    oldest = min((f.checked for f in facts), default=None)
-    if oldest is None or (today - oldest).days <= staleness_days:
+    oldest = min(facts, key=lambda f: f.checked, default=None)
+    if oldest is None or not _is_stale(oldest, today, staleness_days):
         return None
-    return Reply(f"Let op: deze info is van {oldest.year}. Ze kan veranderd zijn.")
+    return Reply(f"Let op: deze info is van {oldest.checked.year}. Ze kan veranderd zijn.")
 
 
 @dataclass
@@ -310,15 +319,12 @@ class _Answer:
 
     def finish(self) -> list[Reply]:
         replies = list(self.replies)
-        facts = list(self.facts)
-        if self.needs_contact:
-            facts.append(self.general.contact.phone)
-        note = stale_note(facts, self.today, self.staleness_days)
+        note = stale_note(self.facts, self.today, self.staleness_days)
         if note:
             # A question with buttons stays the last message, right above the buttons.
             replies.insert(len(replies) - 1 if replies[-1].buttons else len(replies), note)
         if self.needs_contact:
-            replies.append(contact_reply(self.general))
+            replies.append(contact_reply(self.general, self.today, self.staleness_days))
         last = replies[-1]
         if CALLBACK_BUTTON not in last.buttons:
             replies[-1] = replace(last, buttons=(*last.buttons, CALLBACK_BUTTON))

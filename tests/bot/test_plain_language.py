@@ -86,7 +86,8 @@ def catalogue_replies(catalogue: Catalogue) -> Iterator[Reply]:
     general = catalogue.general
     yield from urgent_replies(general, "")
     yield from (Reply(general.urgent[kind].text) for kind in UNKNOWN_ORDER)
-    yield contact_reply(general)
+    yield contact_reply(general, MOMENTS[0].date(), 180)
+    yield contact_reply(general, MOMENTS[0].date(), 100_000)
     yield from reach_person(general, MOMENTS[0].date(), 180)
 
 

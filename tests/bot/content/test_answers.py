@@ -151,3 +151,12 @@ def test_reach_person_gives_phone_and_address() -> None:
 def test_format_ranges() -> None:
     ranges = [TimeRange.parse(r) for r in ("09:00-10:00", "11:15-12:00", "13:00-14:00")]
     assert format_ranges(ranges) == "van 9 tot 10 uur, van 11.15 tot 12 uur en van 13 tot 14 uur"
+
+
+def test_an_old_contact_number_says_its_own_age() -> None:
+    replies = ask(real(), "dienstencentrum", "is den abel vandaag open")
+    assert texts(replies) == [
+        "Ik weet de openingsuren van Den Abeel niet.",
+        "Bel gratis naar het Huis van de Mechelaar: 0800 20 800. Dat nummer is van 2015. "
+        "Of vraag dat we je bellen.",
+    ]
