@@ -34,9 +34,7 @@ def display(e164: str) -> str:
 
 def mask_phones(text: str) -> str:
     masked = _DIGIT_RUN.sub(MASK, text)
-    spans = [
-        (m.start, m.end) for m in PhoneNumberMatcher(masked, REGION, leniency=Leniency.VALID)
-    ]
+    spans = [(m.start, m.end) for m in PhoneNumberMatcher(masked, REGION, leniency=Leniency.VALID)]
     for start, end in reversed(spans):
         masked = masked[:start] + MASK + masked[end:]
     return masked

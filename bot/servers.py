@@ -1,4 +1,4 @@
-"""Start and stop the Rasa server and the action server as real processes.
+"""Start and stop the Rasa server and the action server as real processes (logs masked).
 
 The end-to-end tests and `make bench` use the same code, so what is measured is
 what is tested.
@@ -79,7 +79,7 @@ def running(
     with log.open("wb") as out:
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "rasa", *args],
+            [sys.executable, "-m", "bot.launch", *args],
             cwd=PROJECT_ROOT,
             env=child_env(env),
             stdout=out,
@@ -98,16 +98,25 @@ def running(
 
 
 @contextmanager
-def action_server(port: int, log: Path, env: Mapping[str, str] | None = None) -> Iterator[Server]:
+def action_server(
+    port: int, log: Path, env: Mapping[str, str] | None = None, *, debug: bool = False
+) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     args = ["run", "actions", "--actions", "actions", "--port", str(port)]
+    args += ["--debug"] if debug else []
     with running(args, f"{url}/health", url, log, env) as server:
         yield server
 
 
 @contextmanager
 def rasa_server(
-    model: Path, port: int, endpoints: Path, log: Path, env: Mapping[str, str] | None = None
+    model: Path,
+    port: int,
+    endpoints: Path,
+    log: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    debug: bool = False,
 ) -> Iterator[Server]:
     if not model.exists():
         raise ServerError(f"No trained model at {model}: run `make train` first")
@@ -125,6 +134,7 @@ def rasa_server(
         str(endpoints),
         "--credentials",
         str(PROJECT_ROOT / "credentials.yml"),
+        *(["--debug"] if debug else []),
     ]
     with running(args, f"{url}/status", url, log, env) as server:
         yield server

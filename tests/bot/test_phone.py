@@ -67,8 +67,12 @@ def test_masking_covers_every_logger_in_a_real_process() -> None:
         "logging.getLogger('x').info('call +32470123456 now')\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=child_env(),
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "0470" not in result.stdout and "+32470" not in result.stdout
     assert result.stdout.count("[telefoonnummer]") == 2

@@ -25,6 +25,8 @@ from tests.helpers import content_copy
 MODEL = PROJECT_ROOT / "models" / "hulpbot.tar.gz"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CLOCK = "2026-11-24T10:00"
+RASA_LOG = ARTIFACTS / "rasa-server.log"
+ACTION_LOG = ARTIFACTS / "action-server.log"
 
 
 def post_json(url: str, body: dict[str, Any]) -> Any:
@@ -72,9 +74,10 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     env = environment(content_copy(base / "content", with_hours=True))
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(base / "endpoints.yml", action_port)
+    # Debug logging, so the test that no phone number reaches a log sees everything logged.
     with (
-        action_server(action_port, ARTIFACTS / "action-server.log", env),
-        rasa_server(MODEL, rasa_port, endpoints, ARTIFACTS / "rasa-server.log", env) as rasa,
+        action_server(action_port, ACTION_LOG, env, debug=True),
+        rasa_server(MODEL, rasa_port, endpoints, RASA_LOG, env, debug=True) as rasa,
     ):
         yield Assistant(rasa.url)
 
