@@ -34,6 +34,33 @@ def check_content(directory: Path) -> int:
     return 0
 
 
+def purge(settings: Settings) -> int:
+    from bot.store.db import make_engine, migrate
+    from bot.store.repository import CallbackRepository
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    count = CallbackRepository(engine).purge(settings.retention_days, settings.now())
+    print(
+        f"Removed phone numbers and names from {count} request(s) closed over "
+        f"{settings.retention_days} days ago."
+    )
+    return 0
+
+
+def forget(settings: Settings, sender_id: str) -> int:
+    from bot.store.conversations import forget_conversation
+    from bot.store.db import make_engine, migrate
+    from bot.store.repository import CallbackRepository
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    requests = CallbackRepository(engine).forget(sender_id)
+    events = forget_conversation(settings.tracker_db_url, sender_id)
+    print(f"Deleted {requests} request(s) and {events} conversation event(s) of {sender_id}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bot", description="Hulpbot Mechelen tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -42,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("check-content", help="validate data/content")
     chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
     chat.add_argument("--sender", default="terminal")
+    commands.add_parser("purge", help="remove personal data from requests closed long ago")
+    forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
+    forget_cmd.add_argument("sender_id")
     bench = commands.add_parser("bench", help="measure training, start-up, latency and memory")
     bench.add_argument("--messages", type=int, default=500)
     bench.add_argument("--output", type=Path, default=Path("docs"))
@@ -53,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "check-content":
         return check_content(settings.content_dir)
+    if args.command == "purge":
+        return purge(settings)
+    if args.command == "forget":
+        return forget(settings, args.sender_id)
     if args.command == "chat":
         from bot.shell import chat as run_chat
 

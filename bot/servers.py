@@ -46,8 +46,12 @@ def free_port() -> int:
         return port
 
 
-def write_endpoints(path: Path, action_port: int) -> Path:
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+def write_endpoints(path: Path, action_port: int, tracker_db: Path | None = None) -> Path:
+    """Endpoints for a test or benchmark server; conversations in memory or in `tracker_db`."""
+    text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    if tracker_db is not None:
+        text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
+    path.write_text(text)
     return path
 
 

@@ -28,6 +28,13 @@ class Settings:
     # A fixed "now" for demonstrations and end-to-end tests; None means the real clock.
     clock: datetime | None
     rasa_url: str
+    database_url: str
+    # Rasa's tracker store (the conversations), so `bot forget` can remove one.
+    tracker_db_url: str
+    # Days after closing before a request's phone, name and excerpt are removed.
+    retention_days: int
+    # Only for the test suite: run the database tests on this PostgreSQL too.
+    test_postgres_url: str | None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +47,14 @@ class Settings:
             staleness_days=_int(env, "HULPBOT_STALENESS_DAYS", 180),
             clock=_datetime(env, "HULPBOT_CLOCK", tz),
             rasa_url=env.get("HULPBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
+            database_url=env.get(
+                "HULPBOT_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'hulpbot.db'}"
+            ),
+            tracker_db_url=env.get(
+                "HULPBOT_TRACKER_DB_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
+            ),
+            retention_days=_int(env, "HULPBOT_RETENTION_DAYS", 30),
+            test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 
     def now(self) -> datetime:

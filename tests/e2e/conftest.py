@@ -55,6 +55,7 @@ class Resident:
 @dataclass(frozen=True)
 class Assistant:
     url: str
+    tracker_db: Path
 
     def resident(self) -> Resident:
         return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
@@ -73,13 +74,13 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     base = tmp_path_factory.mktemp("assistant")
     env = environment(content_copy(base / "content", with_hours=True))
     action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(base / "endpoints.yml", action_port)
+    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
     # Debug logging, so the test that no phone number reaches a log sees everything logged.
     with (
         action_server(action_port, ACTION_LOG, env, debug=True),
         rasa_server(MODEL, rasa_port, endpoints, RASA_LOG, env, debug=True) as rasa,
     ):
-        yield Assistant(rasa.url)
+        yield Assistant(rasa.url, base / "tracker.db")
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:

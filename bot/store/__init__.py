@@ -1,0 +1,1 @@
+"""The database: call-back requests, their audit trail and the notification outbox."""

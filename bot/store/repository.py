@@ -1,0 +1,253 @@
+"""All reads and writes of call-back requests, shared by the actions and the dashboard.
+
+Methods are synchronous and short; async callers run them with `asyncio.to_thread`
+so the event loop never waits on the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.store.tables import audit_event, callback_request, notification_outbox
+
+# No 0/O, 1/I/L: a reference must survive being read aloud on the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+REFERENCE_PREFIX = "MB"
+SYSTEM_ACTOR = "hulpbot"
+
+
+class Status(str, Enum):
+    nieuw = "nieuw"
+    in_behandeling = "in behandeling"
+    gebeld = "gebeld"
+    niet_bereikbaar = "niet bereikbaar"
+    afgesloten = "afgesloten"
+
+
+OPEN_STATUSES = (Status.nieuw.value, Status.in_behandeling.value, Status.niet_bereikbaar.value)
+
+
+def new_reference() -> str:
+    return f"{REFERENCE_PREFIX}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(4))
+
+
+@dataclass(frozen=True)
+class NewCallback:
+    submission_key: str
+    channel: str
+    sender_id: str
+    phone: str
+    name: str | None
+    preferred_moment: str
+    topic: str
+    excerpt: str
+    referral_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CallbackRecord:
+    id: int
+    reference: str
+    created_at: datetime
+    channel: str
+    sender_id: str
+    phone: str | None
+    name: str | None
+    preferred_moment: str
+    topic: str
+    status: str
+    closed_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Mapping[str, Any]) -> CallbackRecord:
+        return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Saved:
+    record: CallbackRecord
+    # False when this submission had been stored before (a retried action call).
+    created: bool
+
+
+class CallbackRepository:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def save(self, new: NewCallback, now: datetime) -> Saved:
+        """Store a request once per submission, with its audit event and notification."""
+        for _ in range(5):
+            try:
+                with self._engine.begin() as connection:
+                    existing = self._by_key(connection, new.submission_key)
+                    if existing is not None:
+                        return Saved(existing, created=False)
+                    record = self._insert(connection, new, now)
+                    return Saved(record, created=True)
+            except IntegrityError:
+                continue  # the same submission raced us, or a reference collided: look again
+        raise RuntimeError("could not store the call-back request")
+
+    def _by_key(self, connection: Connection, key: str) -> CallbackRecord | None:
+        row = (
+            connection.execute(
+                select(callback_request).where(callback_request.c.submission_key == key)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else CallbackRecord.of(row)
+
+    def _insert(self, connection: Connection, new: NewCallback, now: datetime) -> CallbackRecord:
+        values = {
+            **new.__dict__,
+            "reference": new_reference(),
+            "created_at": now,
+            "status": Status.nieuw.value,
+        }
+        request_id = connection.execute(
+            insert(callback_request).values(**values)
+        ).inserted_primary_key[0]
+        connection.execute(
+            insert(audit_event).values(
+                created_at=now,
+                request_id=request_id,
+                actor=SYSTEM_ACTOR,
+                action="aangemaakt",
+                detail=f"via {new.channel}",
+            )
+        )
+        connection.execute(
+            insert(notification_outbox).values(
+                request_id=request_id, created_at=now, attempts=0, next_attempt_at=now
+            )
+        )
+        row = (
+            connection.execute(select(callback_request).where(callback_request.c.id == request_id))
+            .mappings()
+            .one()
+        )
+        return CallbackRecord.of(row)
+
+    def open_request(self, channel: str, sender_id: str) -> CallbackRecord | None:
+        """The resident's request that is still being handled, if any."""
+        with self._engine.connect() as connection:
+            row = (
+                connection.execute(
+                    select(callback_request)
+                    .where(
+                        callback_request.c.channel == channel,
+                        callback_request.c.sender_id == sender_id,
+                        callback_request.c.status.in_(OPEN_STATUSES),
+                    )
+                    .order_by(callback_request.c.created_at.desc())
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else CallbackRecord.of(row)
+
+    def change_moment(self, reference: str, moment: str, actor: str, now: datetime) -> None:
+        with self._engine.begin() as connection:
+            request_id = self._update(connection, reference, preferred_moment=moment)
+            connection.execute(
+                insert(audit_event).values(
+                    created_at=now,
+                    request_id=request_id,
+                    actor=actor,
+                    action="moment gewijzigd",
+                    detail=moment,
+                )
+            )
+
+    @staticmethod
+    def _update(connection: Connection, reference: str, **values: Any) -> int:
+        """Update one request by reference and return its id (no RETURNING on SQLite 1.4)."""
+        request_id: int = connection.execute(
+            select(callback_request.c.id).where(callback_request.c.reference == reference)
+        ).scalar_one()
+        connection.execute(
+            update(callback_request).where(callback_request.c.id == request_id).values(**values)
+        )
+        return request_id
+
+    def get(self, reference: str) -> CallbackRecord | None:
+        with self._engine.connect() as connection:
+            row = (
+                connection.execute(
+                    select(callback_request).where(callback_request.c.reference == reference)
+                )
+                .mappings()
+                .first()
+            )
+        return None if row is None else CallbackRecord.of(row)
+
+    def audit_actions(self, reference: str) -> list[str]:
+        with self._engine.connect() as connection:
+            return list(
+                connection.execute(
+                    select(audit_event.c.action)
+                    .join(callback_request, audit_event.c.request_id == callback_request.c.id)
+                    .where(callback_request.c.reference == reference)
+                    .order_by(audit_event.c.id)
+                ).scalars()
+            )
+
+    def close(self, reference: str, actor: str, now: datetime) -> None:
+        with self._engine.begin() as connection:
+            request_id = self._update(
+                connection, reference, status=Status.afgesloten.value, closed_at=now
+            )
+            connection.execute(
+                insert(audit_event).values(
+                    created_at=now, request_id=request_id, actor=actor, action="afgesloten"
+                )
+            )
+
+    def purge(self, retention_days: int, now: datetime) -> int:
+        """Remove phone, name and excerpt from requests closed longer ago than the retention."""
+        cutoff = now - timedelta(days=retention_days)
+        condition = and_(
+            callback_request.c.closed_at.is_not(None),
+            callback_request.c.closed_at < cutoff,
+            callback_request.c.purged_at.is_(None),
+        )
+        with self._engine.begin() as connection:
+            ids = list(connection.execute(select(callback_request.c.id).where(condition)).scalars())
+            if not ids:
+                return 0
+            connection.execute(
+                update(callback_request)
+                .where(callback_request.c.id.in_(ids))
+                .values(phone=None, name=None, excerpt=None, purged_at=now)
+            )
+            connection.execute(
+                insert(audit_event),
+                [
+                    {
+                        "created_at": now,
+                        "request_id": i,
+                        "actor": SYSTEM_ACTOR,
+                        "action": "persoonsgegevens gewist",
+                    }
+                    for i in ids
+                ],
+            )
+        return len(ids)
+
+    def forget(self, sender_id: str) -> int:
+        """Delete every request of one resident (their audit and outbox rows go with them)."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                delete(callback_request).where(callback_request.c.sender_id == sender_id)
+            )
+        return int(result.rowcount)

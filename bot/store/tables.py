@@ -1,0 +1,104 @@
+"""Table definitions (SQLAlchemy 1.4 Core). Alembic migrations in `migrations/` create them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator):
+    """Stored as naive UTC (the same on SQLite and PostgreSQL), read back as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store aware datetimes only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+callback_request = Table(
+    "callback_request",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(16), nullable=False, unique=True),
+    # One form submission, however often the action is retried, makes one row.
+    Column("submission_key", String(100), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("sender_id", String(200), nullable=False, index=True),
+    Column("phone", String(32)),
+    Column("name", String(100)),
+    Column("preferred_moment", String(32), nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("excerpt", Text),
+    Column("referral_code", String(64)),
+    Column("status", String(32), nullable=False, index=True),
+    Column("assigned_to", String(100)),
+    Column("notes", Text),
+    Column("called_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    # When phone, name and excerpt were removed after the retention period.
+    Column("purged_at", UtcDateTime),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column(
+        "request_id",
+        Integer,
+        ForeignKey("callback_request.id", ondelete="CASCADE"),
+        index=True,
+    ),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text),
+)
+
+notification_outbox = Table(
+    "notification_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "request_id",
+        Integer,
+        ForeignKey("callback_request.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
+    Column("sent_at", UtcDateTime),
+    Column("last_error", Text),
+)

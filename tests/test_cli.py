@@ -1,0 +1,67 @@
+"""The `bot` command as staff run it: a real process, a real database file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from bot.settings import PROJECT_ROOT, child_env
+from bot.store.db import make_engine, migrate
+from bot.store.repository import CallbackRepository, NewCallback
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+
+
+def run_bot(*args: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=child_env(env),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return result.stdout
+
+
+def seeded(tmp_path: Path) -> tuple[CallbackRepository, dict[str, str]]:
+    url = f"sqlite:///{tmp_path / 'hulpbot.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    env = {
+        "HULPBOT_DATABASE_URL": url,
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+        "HULPBOT_CLOCK": NOW.isoformat(),
+    }
+    return CallbackRepository(engine), env
+
+
+def new(key: str, sender: str) -> NewCallback:
+    return NewCallback(key, "rest", sender, "+32470123456", "Jan", "namiddag", "woonclub", "x")
+
+
+def test_purge_command(tmp_path: Path) -> None:
+    repository, env = seeded(tmp_path)
+    old = repository.save(new("k1", "alice"), NOW).record
+    repository.close(old.reference, "staff", NOW - timedelta(days=40))
+    assert "from 1 request(s)" in run_bot("purge", env=env)
+    purged = repository.get(old.reference)
+    assert purged is not None and purged.phone is None
+
+
+def test_forget_command_removes_requests_and_conversation(tmp_path: Path) -> None:
+    repository, env = seeded(tmp_path)
+    repository.save(new("k1", "alice"), NOW)
+    tracker = make_engine(env["HULPBOT_TRACKER_DB_URL"])
+    with tracker.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)")
+        connection.exec_driver_sql("INSERT INTO events (sender_id) VALUES ('alice'), ('bob')")
+    output = run_bot("forget", "alice", env=env)
+    assert "Deleted 1 request(s) and 1 conversation event(s) of alice." in output
+    assert repository.open_request("rest", "alice") is None
+    with tracker.connect() as connection:
+        left = connection.exec_driver_sql("SELECT sender_id FROM events").scalars().all()
+    assert left == ["bob"]
