@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.content.answers import Reply
 from bot.content.loader import CatalogueStore
 from bot.settings import Settings
+from bot.store.db import make_engine, migrate
+from bot.store.repository import CallbackRepository
 
 
 @lru_cache(maxsize=1)
@@ -22,10 +24,22 @@ def catalogue_store() -> CatalogueStore:
     return CatalogueStore(settings().content_dir)
 
 
+@lru_cache(maxsize=1)
+def repository() -> CallbackRepository:
+    """The store, migrated on first use (call it from a worker thread, never the event loop)."""
+    engine = make_engine(settings().database_url)
+    migrate(engine)
+    return CallbackRepository(engine)
+
+
 def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
     for reply in replies:
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
         dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def user_texts(tracker: Tracker) -> list[str]:
+    return [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
 
 
 def user_intents_newest_first(tracker: Tracker) -> list[str | None]:

@@ -14,9 +14,9 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 
 REGION = "BE"
 MASK = "[telefoonnummer]"
-# A run of seven or more digits that starts like a phone number (0 or +), possibly split by
+# A run of six or more digits that starts like a phone number (0 or +), possibly split by
 # spaces, dots, slashes or dashes, is masked too: a half-typed number is still personal data.
-_DIGIT_RUN = re.compile(r"(?<!\d)[0+]\d(?:[\s./-]*\d){5,}")
+_DIGIT_RUN = re.compile(r"(?<!\d)[0+]\d(?:[\s./-]*\d){4,}")
 
 
 def find_phone(text: str) -> str | None:

@@ -28,10 +28,15 @@ TEST_HOURS = {
 
 
 def content_copy(target: Path, *, with_hours: bool = False) -> Path:
-    """A copy of the real catalogue in `target`, optionally with Den Abeel's hours filled in."""
+    """A copy of the real catalogue, optionally with hours for Den Abeel and the contact point."""
     shutil.copytree(CONTENT, target)
     if with_hours:
         edit_location(target / "dienstencentrum.yml", "den_abeel", hours=TEST_HOURS)
+        yaml = YAML(typ="rt")
+        general = yaml.load((target / "general.yml").read_text(encoding="utf-8"))
+        general["contact"]["hours"] = TEST_HOURS
+        with (target / "general.yml").open("w", encoding="utf-8") as out:
+            yaml.dump(general, out)
     return target
 
 

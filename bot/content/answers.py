@@ -500,18 +500,3 @@ def _overview(out: _Answer, service: Service, location: Location | None, now: da
         out.say(f"Het telefoonnummer is {service.phone.text}.", service.phone)
     else:
         out.fact(service.signup, f"Ik weet niet hoe je je aanmeldt bij {service.name}.")
-
-
-def reach_person(general: General, today: date, staleness_days: int) -> list[Reply]:
-    """How to reach a person while call-back requests cannot be taken in the chat yet."""
-    contact = general.contact
-    replies = [Reply("Terugbellen kan nog niet via deze chat.")]
-    facts: list[Sourced] = []
-    if contact.phone.known:
-        replies.append(Reply(f"Bel gratis naar {contact.name}: {contact.phone.text}."))
-        facts.append(contact.phone)
-    if contact.address.known:
-        replies.append(Reply(f"Of ga langs: {contact.address.text}."))
-        facts.append(contact.address)
-    note = stale_note(facts, today, staleness_days)
-    return [*replies, note] if note else replies

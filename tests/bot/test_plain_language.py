@@ -24,6 +24,7 @@ import pytest
 import textstat
 import yaml
 
+from bot import callback as cb
 from bot.content.answers import (
     DAY_TERMS,
     Aspect,
@@ -31,7 +32,6 @@ from bot.content.answers import (
     Reply,
     answer,
     contact_reply,
-    reach_person,
 )
 from bot.content.loader import Catalogue, load_catalogue
 from bot.content.models import ServiceId
@@ -52,6 +52,16 @@ MOMENTS = [
     datetime(2026, 11, 27, 21, 0, tzinfo=BRUSSELS),  # Friday night
     datetime(2026, 4, 5, 12, 0, tzinfo=BRUSSELS),  # Easter Sunday, Easter Monday tomorrow
 ]
+CALLBACK_TEXTS = {
+    cb.PHONE_NOT_UNDERSTOOD,
+    cb.NAME_NOT_UNDERSTOOD,
+    cb.STOPPED,
+    cb.DECLINED,
+    cb.NO_PHONE,
+    cb.FAILED,
+    cb.saved_text("MB-7K3Q"),
+    cb.already_open_text("MB-7K3Q"),
+}
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*")
 
@@ -88,7 +98,14 @@ def catalogue_replies(catalogue: Catalogue) -> Iterator[Reply]:
     yield from (Reply(general.urgent[kind].text) for kind in UNKNOWN_ORDER)
     yield contact_reply(general, MOMENTS[0].date(), 180)
     yield contact_reply(general, MOMENTS[0].date(), 100_000)
-    yield from reach_person(general, MOMENTS[0].date(), 180)
+    for moment, now in itertools.product([m.value for m in cb.Moment], MOMENTS):
+        yield Reply(cb.expected_call(general.contact.hours, moment, now))
+    for topic in [None, *cb.TOPIC_NAMES]:
+        yield cb.topic_question(topic)
+    for name, topic in itertools.product(["Fatima", ""], cb.TOPIC_NAMES):
+        yield cb.summary_question("+32470123456", name, "voormiddag", topic)
+    yield from (cb.CONSENT_QUESTION, cb.PHONE_QUESTION, cb.NAME_QUESTION, cb.MOMENT_QUESTION)
+    yield cb.FIX_QUESTION
 
 
 def rendered(tmp_path: Path) -> tuple[set[str], set[str]]:
@@ -97,7 +114,7 @@ def rendered(tmp_path: Path) -> tuple[set[str], set[str]]:
         load_catalogue(PROJECT_ROOT / "data" / "content"),
         load_catalogue(content_copy(tmp_path / "content", with_hours=True)),
     ]
-    texts = {NOT_UNDERSTOOD, STILL_NOT_UNDERSTOOD, *domain_texts()}
+    texts = {NOT_UNDERSTOOD, STILL_NOT_UNDERSTOOD, *domain_texts(), *CALLBACK_TEXTS}
     titles = set(domain_button_titles())
     for catalogue in catalogues:
         for reply in catalogue_replies(catalogue):

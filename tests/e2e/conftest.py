@@ -56,6 +56,7 @@ class Resident:
 class Assistant:
     url: str
     tracker_db: Path
+    database_url: str
 
     def resident(self) -> Resident:
         return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
@@ -65,14 +66,17 @@ class Assistant:
         return result
 
 
-def environment(content: Path) -> dict[str, str]:
-    return {"HULPBOT_CONTENT_DIR": str(content), "HULPBOT_CLOCK": CLOCK}
+def environment(content: Path, database: Path | None = None) -> dict[str, str]:
+    env = {"HULPBOT_CONTENT_DIR": str(content), "HULPBOT_CLOCK": CLOCK}
+    if database is not None:
+        env["HULPBOT_DATABASE_URL"] = f"sqlite:///{database}"
+    return env
 
 
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     base = tmp_path_factory.mktemp("assistant")
-    env = environment(content_copy(base / "content", with_hours=True))
+    env = environment(content_copy(base / "content", with_hours=True), base / "hulpbot.db")
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
     # Debug logging, so the test that no phone number reaches a log sees everything logged.
@@ -80,7 +84,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         action_server(action_port, ACTION_LOG, env, debug=True),
         rasa_server(MODEL, rasa_port, endpoints, RASA_LOG, env, debug=True) as rasa,
     ):
-        yield Assistant(rasa.url, base / "tracker.db")
+        yield Assistant(rasa.url, base / "tracker.db", env["HULPBOT_DATABASE_URL"])
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:

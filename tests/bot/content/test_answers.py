@@ -10,7 +10,6 @@ from bot.content.answers import (
     Reply,
     answer,
     format_ranges,
-    reach_person,
 )
 from bot.content.loader import Catalogue, load_catalogue
 from bot.content.models import ServiceId, TimeRange
@@ -140,12 +139,6 @@ def test_old_facts_carry_a_warning() -> None:
 def test_fresh_facts_carry_no_warning(tmp_path: Path) -> None:
     replies = ask(with_hours(tmp_path), "dienstencentrum", "den abeel vandaag")
     assert not any(t.startswith("Let op") for t in texts(replies))
-
-
-def test_reach_person_gives_phone_and_address() -> None:
-    replies = reach_person(real().general, TUESDAY_MORNING.date(), 180)
-    joined = " ".join(texts(replies))
-    assert "0800 20 800" in joined and "Reuzenstraat 1" in joined
 
 
 def test_format_ranges() -> None:

@@ -1,0 +1,303 @@
+"""The call-back form: start it, validate each answer, ask, and save the request."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.deps import (
+    catalogue_store,
+    repository,
+    send,
+    settings,
+    user_intents_newest_first,
+    user_texts,
+)
+from bot import callback as cb
+from bot.content.answers import Reply, contact_reply
+from bot.conversation import service_for_intent
+from bot.phone import find_phone
+from bot.safety import detect_urgent, urgent_replies
+from bot.store.repository import NewCallback
+
+log = logging.getLogger(__name__)
+
+FORM_SLOTS = [
+    "callback_consent",
+    "callback_phone",
+    "callback_name",
+    "callback_moment",
+    "callback_topic",
+    "callback_confirm",
+]
+STATE_SLOTS = [
+    "callback_fix",
+    "callback_phone_tries",
+    "callback_outcome",
+    "callback_existing",
+    "callback_key",
+    "callback_suggested_topic",
+    "callback_excerpt",
+]
+STOPPED, DECLINED, NO_PHONE, CONFIRMED = "stopped", "declined", "no_phone", "confirmed"
+
+
+def _channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or "rest"
+
+
+class ActionStartCallback(Action):
+    """Fresh slots for a new request, or only the moment when one is still open."""
+
+    def name(self) -> str:
+        return "action_start_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events: list[EventType] = [SlotSet(s, None) for s in [*FORM_SLOTS, *STATE_SLOTS]]
+        channel = _channel(tracker)
+        existing = await asyncio.to_thread(
+            lambda: repository().open_request(channel, tracker.sender_id)
+        )
+        if existing is not None:
+            dispatcher.utter_message(text=cb.already_open_text(existing.reference))
+            return [*events, SlotSet("callback_existing", existing.reference)]
+        suggested = next(
+            filter(None, map(service_for_intent, user_intents_newest_first(tracker))), None
+        )
+        return [
+            *events,
+            SlotSet("callback_key", f"{channel}:{tracker.sender_id}:{uuid.uuid4().hex}"),
+            SlotSet("callback_suggested_topic", suggested.value if suggested else None),
+            SlotSet("callback_excerpt", cb.excerpt(user_texts(tracker)[:-1])),
+            SlotSet("callback_phone_tries", 0.0),
+        ]
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        if tracker.get_slot("callback_outcome"):
+            return []
+        if tracker.get_slot("callback_existing"):
+            return ["callback_moment"]
+        if tracker.get_slot("callback_confirm") is False:
+            return [*FORM_SLOTS, "callback_fix"]
+        return FORM_SLOTS
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        if cb.wants_to_stop(text):
+            return [SlotSet("callback_outcome", STOPPED), SlotSet("requested_slot", None)]
+        if detect_urgent(text):
+            catalogue = await catalogue_store().current()
+            send(dispatcher, urgent_replies(catalogue.general, text))
+        events: list[EventType] = await super().run(dispatcher, tracker, domain)
+        return events
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = cb.yes_or_no(str(value))
+        if answer is False:
+            return {"callback_consent": None, "callback_outcome": DECLINED, "requested_slot": None}
+        return {"callback_consent": answer}
+
+    def validate_callback_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        phone = find_phone(str(value))
+        if phone is not None:
+            return {"callback_phone": phone}
+        tries = int(tracker.get_slot("callback_phone_tries") or 0) + 1
+        if tries >= cb.MAX_PHONE_TRIES:
+            return {"callback_phone": None, "callback_outcome": NO_PHONE, "requested_slot": None}
+        dispatcher.utter_message(text=cb.PHONE_NOT_UNDERSTOOD)
+        return {"callback_phone": None, "callback_phone_tries": float(tries)}
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = cb.read_name(str(value))
+        if name is None:
+            dispatcher.utter_message(text=cb.NAME_NOT_UNDERSTOOD)
+        return {"callback_name": name}
+
+    def validate_callback_moment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        moment = cb.read_moment(str(value))
+        return {"callback_moment": moment.value if moment else None}
+
+    def validate_callback_topic(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {
+            "callback_topic": cb.read_topic(
+                str(value), tracker.get_slot("callback_suggested_topic")
+            )
+        }
+
+    def validate_callback_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = cb.yes_or_no(str(value))
+        if answer is True:
+            return {"callback_confirm": True, "callback_outcome": CONFIRMED}
+        return {"callback_confirm": answer}
+
+    def validate_callback_fix(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        field = cb.read_field(str(value))
+        if field is None:
+            return {"callback_fix": None}
+        return {"callback_fix": None, "callback_confirm": None, field: None}
+
+
+class _AskAction(Action, ABC):
+    """Asks for one slot of the form; the question itself comes from bot.callback."""
+
+    slot: str
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    @abstractmethod
+    def question(self, tracker: Tracker) -> Reply: ...
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        send(dispatcher, [self.question(tracker)])
+        return []
+
+
+class ActionAskCallbackConsent(_AskAction):
+    slot = "callback_consent"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.CONSENT_QUESTION
+
+
+class ActionAskCallbackPhone(_AskAction):
+    slot = "callback_phone"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.PHONE_QUESTION
+
+
+class ActionAskCallbackName(_AskAction):
+    slot = "callback_name"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.NAME_QUESTION
+
+
+class ActionAskCallbackMoment(_AskAction):
+    slot = "callback_moment"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.MOMENT_QUESTION
+
+
+class ActionAskCallbackTopic(_AskAction):
+    slot = "callback_topic"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.topic_question(tracker.get_slot("callback_suggested_topic"))
+
+
+class ActionAskCallbackConfirm(_AskAction):
+    slot = "callback_confirm"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.summary_question(
+            tracker.get_slot("callback_phone"),
+            tracker.get_slot("callback_name"),
+            tracker.get_slot("callback_moment"),
+            tracker.get_slot("callback_topic"),
+        )
+
+
+class ActionAskCallbackFix(_AskAction):
+    slot = "callback_fix"
+
+    def question(self, tracker: Tracker) -> Reply:
+        return cb.FIX_QUESTION
+
+
+class ActionSubmitCallback(Action):
+    """Saves the request before saying "Gelukt"; any failure ends with a number to call."""
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        config = settings()
+        now = config.now()
+        general = (await catalogue_store().current()).general
+        contact = contact_reply(general, now.date(), config.staleness_days)
+        outcome = tracker.get_slot("callback_outcome")
+        existing = tracker.get_slot("callback_existing")
+        moment = tracker.get_slot("callback_moment")
+        reset = [ActiveLoop(None), *(SlotSet(s, None) for s in [*FORM_SLOTS, *STATE_SLOTS])]
+        if outcome == STOPPED:
+            dispatcher.utter_message(text=cb.STOPPED)
+            return reset
+        if outcome in (DECLINED, NO_PHONE):
+            dispatcher.utter_message(text=cb.DECLINED if outcome == DECLINED else cb.NO_PHONE)
+            send(dispatcher, [contact])
+            return reset
+        try:
+            if existing:
+                await asyncio.to_thread(
+                    repository().change_moment, existing, moment, tracker.sender_id, now
+                )
+                reference = existing
+            else:
+                saved = await asyncio.to_thread(repository().save, self._new(tracker), now)
+                reference = saved.record.reference
+        except Exception:
+            log.exception("Saving a call-back request failed")
+            dispatcher.utter_message(text=cb.FAILED)
+            send(dispatcher, [contact])
+            return reset
+        dispatcher.utter_message(text=cb.saved_text(reference))
+        dispatcher.utter_message(text=cb.expected_call(general.contact.hours, moment, now))
+        return reset
+
+    @staticmethod
+    def _new(tracker: Tracker) -> NewCallback:
+        return NewCallback(
+            submission_key=tracker.get_slot("callback_key"),
+            channel=_channel(tracker),
+            sender_id=tracker.sender_id,
+            phone=tracker.get_slot("callback_phone"),
+            name=tracker.get_slot("callback_name") or None,
+            preferred_moment=tracker.get_slot("callback_moment"),
+            topic=tracker.get_slot("callback_topic"),
+            excerpt=tracker.get_slot("callback_excerpt") or "",
+            referral_code=tracker.get_slot("referral_code"),
+        )

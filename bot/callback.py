@@ -1,0 +1,265 @@
+"""The call-back conversation: reading the resident's answers and the texts we send.
+
+Kept apart from Rasa so every rule is tested directly; `actions/callback.py`
+only moves values between these functions and the form's slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+from bot.content.answers import Button, Reply, day_phrase
+from bot.content.hours import public_holiday, schedule_on
+from bot.content.matching import find_term, normalise
+from bot.content.models import Hours, ServiceId, TimeRange
+from bot.phone import display
+
+STOP_WORDS = {"stop", "stoppen", "annuleer", "annuleren", "laat maar", "laat maar zitten"}
+YES = {
+    "ja",
+    "jaja",
+    "ja graag",
+    "ok",
+    "oke",
+    "goed",
+    "is goed",
+    "akkoord",
+    "klopt",
+    "jawel",
+    "dat klopt",
+    "ja dat klopt",
+    "ja hoor",
+    "zeker",
+    "affirm",
+}
+NO = {
+    "nee",
+    "neen",
+    "nee dank je",
+    "nee dank u",
+    "niet",
+    "liever niet",
+    "klopt niet",
+    "nee dat klopt niet",
+    "deny",
+}
+SKIP = {"overslaan", "sla over", "skip", "geen", "nee", "liever niet", "wil ik niet zeggen"}
+MAX_PHONE_TRIES = 3
+MAX_NAME_LENGTH = 40
+EXCERPT_MESSAGES = 3
+EXCERPT_LENGTH = 500
+NOON = time(12, 0)
+# A call "in de namiddag" needs office hours after lunch.
+AFTERNOON = time(13, 0)
+
+
+class Moment(str, Enum):
+    voormiddag = "voormiddag"
+    namiddag = "namiddag"
+    maakt_niet_uit = "maakt niet uit"
+
+
+MOMENT_TERMS = {
+    "voormiddag": Moment.voormiddag,
+    "ochtend": Moment.voormiddag,
+    "s morgens": Moment.voormiddag,
+    "voor de middag": Moment.voormiddag,
+    "namiddag": Moment.namiddag,
+    "middag": Moment.namiddag,
+    "na de middag": Moment.namiddag,
+    "maakt niet uit": Moment.maakt_niet_uit,
+    "maakt nie uit": Moment.maakt_niet_uit,
+    "om het even": Moment.maakt_niet_uit,
+    "egaal": Moment.maakt_niet_uit,
+    "altijd": Moment.maakt_niet_uit,
+}
+
+OTHER_TOPIC = "iets anders"
+TOPIC_NAMES = {
+    ServiceId.dienstencentrum.value: "een dienstencentrum",
+    ServiceId.minder_mobielen.value: "vervoer",
+    ServiceId.menstruatie.value: "gratis maandverband",
+    ServiceId.woonclub.value: "de Woonclub",
+    OTHER_TOPIC: "iets anders",
+}
+TOPIC_TERMS = {
+    "dienstencentrum": ServiceId.dienstencentrum.value,
+    "vervoer": ServiceId.minder_mobielen.value,
+    "minder mobielen": ServiceId.minder_mobielen.value,
+    "mmc": ServiceId.minder_mobielen.value,
+    "maandverband": ServiceId.menstruatie.value,
+    "menstruatie": ServiceId.menstruatie.value,
+    "tampons": ServiceId.menstruatie.value,
+    "woonclub": ServiceId.woonclub.value,
+    "huis": ServiceId.woonclub.value,
+    "iets anders": OTHER_TOPIC,
+    "anders": OTHER_TOPIC,
+}
+TOPIC_BUTTONS = (
+    Button("Dienstencentrum", "dienstencentrum"),
+    Button("Vervoer", "vervoer"),
+    Button("Maandverband", "maandverband"),
+    Button("Woonclub", "woonclub"),
+    Button("Iets anders", "iets anders"),
+)
+YES_NO_BUTTONS = (Button("Ja", "ja"), Button("Nee", "nee"))
+
+FIELDS = {
+    "nummer": "callback_phone",
+    "telefoon": "callback_phone",
+    "naam": "callback_name",
+    "voornaam": "callback_name",
+    "moment": "callback_moment",
+    "wanneer": "callback_moment",
+    "onderwerp": "callback_topic",
+}
+# What the form says besides its questions (the questions are in domain.yml).
+PHONE_NOT_UNDERSTOOD = "Dat nummer kan ik niet lezen. Typ het zo: 0470 12 34 56."
+NAME_NOT_UNDERSTOOD = "Typ alleen je voornaam. Of typ: overslaan."
+STOPPED = "Oké, ik stop. Je kan altijd opnieuw vragen dat we je bellen."
+DECLINED = "Oké. We bewaren niets."
+NO_PHONE = "Het lukt niet met het nummer. Sorry."
+FAILED = "Sorry, het is niet gelukt om je vraag te bewaren."
+
+
+def saved_text(reference: str) -> str:
+    return f"Gelukt! Je nummer is {reference}."
+
+
+def already_open_text(reference: str) -> str:
+    return f"Je vroeg al om terug te bellen. Je nummer is {reference}."
+
+
+def _plain(text: str) -> str:
+    return normalise(text.removeprefix("/"))
+
+
+def wants_to_stop(text: str) -> bool:
+    return _plain(text) in STOP_WORDS
+
+
+def yes_or_no(text: str) -> bool | None:
+    plain = _plain(text)
+    if plain in YES:
+        return True
+    if plain in NO:
+        return False
+    return None
+
+
+def read_name(text: str) -> str | None:
+    """The first name, "" when the resident skips it, None when it does not look like a name."""
+    plain = _plain(text)
+    if plain in SKIP:
+        return ""
+    for prefix in ("ik ben ", "mijn naam is ", "ik heet ", "naam "):
+        if plain.startswith(prefix):
+            text = text.strip()[len(prefix) :]
+    name = " ".join(text.split())[:MAX_NAME_LENGTH]
+    if not name or any(c.isdigit() for c in name) or len(name.split()) > 3:
+        return None
+    return name[:1].upper() + name[1:]
+
+
+def read_moment(text: str) -> Moment | None:
+    return find_term(text, MOMENT_TERMS)
+
+
+def read_topic(text: str, suggested: str | None) -> str | None:
+    if suggested and yes_or_no(text) is True:
+        return suggested
+    return find_term(text, TOPIC_TERMS)
+
+
+def read_field(text: str) -> str | None:
+    return find_term(text, FIELDS)
+
+
+CONSENT_QUESTION = Reply(
+    "We bewaren je nummer alleen om je te bellen. Daarna wissen we het. Is dat goed?",
+    YES_NO_BUTTONS,
+)
+PHONE_QUESTION = Reply("Wat is je telefoonnummer? Bijvoorbeeld: 0470 12 34 56.")
+NAME_QUESTION = Reply(
+    "Wat is je voornaam? Je mag dit ook overslaan.", (Button("Overslaan", "overslaan"),)
+)
+MOMENT_QUESTION = Reply(
+    "Wanneer bellen we je het best?",
+    (
+        Button("Voormiddag", "voormiddag"),
+        Button("Namiddag", "namiddag"),
+        Button("Maakt niet uit", "maakt niet uit"),
+    ),
+)
+FIX_QUESTION = Reply(
+    "Wat wil je aanpassen?",
+    (
+        Button("Nummer", "nummer"),
+        Button("Naam", "naam"),
+        Button("Moment", "moment"),
+        Button("Onderwerp", "onderwerp"),
+    ),
+)
+
+
+def topic_question(suggested: str | None) -> Reply:
+    if suggested:
+        return Reply(
+            f"Gaat het over {TOPIC_NAMES[suggested]}?", (Button("Ja", "ja"), *TOPIC_BUTTONS)
+        )
+    return Reply("Waarover gaat het?", TOPIC_BUTTONS)
+
+
+def summary_question(phone: str, name: str | None, moment: str, topic: str) -> Reply:
+    return Reply(summary(phone, name, moment, topic), YES_NO_BUTTONS)
+
+
+def summary(phone: str, name: str | None, moment: str, topic: str) -> str:
+    lines = [
+        "Klopt dit?",
+        f"Nummer: {display(phone)}.",
+        f"Naam: {name}." if name else "Naam: niet gegeven.",
+        f"Moment: {moment}.",
+        f"Onderwerp: {TOPIC_NAMES.get(topic, topic)}.",
+    ]
+    return "\n".join(lines)
+
+
+def excerpt(user_texts: Iterable[str]) -> str:
+    """The last few things the resident wrote before asking, for the staff member who calls."""
+    kept = [t.strip() for t in user_texts if t and t.strip() and not t.startswith("/")]
+    return " | ".join(kept[-EXCERPT_MESSAGES:])[:EXCERPT_LENGTH]
+
+
+def _is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and public_holiday(day) is None
+
+
+def _in_part(part: str, r: TimeRange) -> bool:
+    """Whether office hours `r` reach into the morning or the afternoon."""
+    return r.start < NOON if part == Moment.voormiddag.value else r.end > AFTERNOON
+
+
+def expected_call(hours: Hours, moment: str, now: datetime) -> str:
+    """When we will call, never outside office hours; an honest vaguer answer when unknown."""
+    parts = (
+        [Moment.voormiddag.value, Moment.namiddag.value]
+        if moment == Moment.maakt_niet_uit.value
+        else [moment]
+    )
+    if hours.known:
+        for offset in range(15):
+            day = now.date() + timedelta(days=offset)
+            schedule = schedule_on(hours, day)
+            if schedule is None or not _is_working_day(day):
+                continue
+            for part in parts:
+                if any(
+                    _in_part(part, r) and (offset > 0 or r.end > now.time())
+                    for r in schedule.ranges
+                ):
+                    when = "vandaag" if offset == 0 else day_phrase(day, now.date())
+                    return f"We bellen je {when.split(',')[0].lower()} in de {part}."
+    return "We bellen je zo snel als we kunnen, op een werkdag."

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import callback as cb
+from bot.content.models import Hours
+from tests.helpers import TEST_HOURS
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+OFFICE = Hours.parse_obj(TEST_HOURS)  # Mon-Fri from 9, Wednesday with a lunch break
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("text", "stop"),
+    [("stop", True), ("Annuleer", True), ("laat maar", True), ("STOP!", True), ("ja", False)],
+)
+def test_wants_to_stop(text: str, stop: bool) -> None:
+    assert cb.wants_to_stop(text) is stop
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [("ja", True), ("Oké", True), ("/affirm", True), ("neen", False), ("misschien", None)],
+)
+def test_yes_or_no(text: str, answer: bool | None) -> None:
+    assert cb.yes_or_no(text) is answer
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("fatima", "Fatima"),
+        ("Ik ben Jan", "Jan"),
+        ("overslaan", ""),
+        ("0470 12 34 56", None),
+        ("dit is veel te lang voor een naam", None),
+    ],
+)
+def test_read_name(text: str, name: str | None) -> None:
+    assert cb.read_name(text) == name
+
+
+def test_read_moment_and_topic() -> None:
+    assert cb.read_moment("liefst in de voormidag") is cb.Moment.voormiddag
+    assert cb.read_moment("maakt nie uit") is cb.Moment.maakt_niet_uit
+    assert cb.read_topic("ja", "woonclub") == "woonclub"
+    assert cb.read_topic("vervoer", "woonclub") == "minder_mobielen"
+    assert cb.read_topic("ja", None) is None
+    assert cb.read_field("ik wil mijn nummer aanpassen") == "callback_phone"
+
+
+def test_summary_reads_the_number_back() -> None:
+    text = cb.summary("+32470123456", "", "namiddag", "woonclub")
+    assert text.splitlines() == [
+        "Klopt dit?",
+        "Nummer: 0470 12 34 56.",
+        "Naam: niet gegeven.",
+        "Moment: namiddag.",
+        "Onderwerp: de Woonclub.",
+    ]
+
+
+def test_excerpt_keeps_the_last_messages_without_buttons() -> None:
+    assert cb.excerpt(["hallo", "/greet", "ik zoek een huis", "", "dringend"]) == (
+        "hallo | ik zoek een huis | dringend"
+    )
+
+
+@pytest.mark.parametrize(
+    ("moment", "now", "expected"),
+    [
+        ("voormiddag", at(2026, 11, 24, 10, 0), "We bellen je vandaag in de voormiddag."),
+        ("voormiddag", at(2026, 11, 24, 17, 0), "We bellen je morgen in de voormiddag."),
+        (
+            "namiddag",
+            at(2026, 11, 27, 10, 0),
+            "We bellen je op maandag 30 november in de namiddag.",
+        ),
+        (
+            "maakt niet uit",
+            at(2026, 11, 28, 10, 0),
+            "We bellen je op maandag 30 november in de voormiddag.",
+        ),
+        ("voormiddag", at(2026, 4, 3, 15, 0), "We bellen je op dinsdag 7 april in de voormiddag."),
+    ],
+    ids=["today", "after-hours", "friday-morning-only", "weekend", "easter-monday"],
+)
+def test_expected_call_stays_within_office_hours(moment: str, now: datetime, expected: str) -> None:
+    assert cb.expected_call(OFFICE, moment, now) == expected
+
+
+def test_expected_call_without_known_hours_promises_no_moment() -> None:
+    unknown = Hours.parse_obj({**TEST_HOURS, "weekly": None})
+    assert cb.expected_call(unknown, "voormiddag", at(2026, 11, 24, 10, 0)) == (
+        "We bellen je zo snel als we kunnen, op een werkdag."
+    )
