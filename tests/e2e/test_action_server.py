@@ -7,8 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.servers import action_server, free_port
+from bot.store.db import make_engine
+from bot.store.tables import callback_request
 from tests.e2e.conftest import ARTIFACTS, environment, post_json
 from tests.helpers import content_copy
 
@@ -63,3 +66,51 @@ def test_changed_fact_is_served_without_restart(tmp_path: Path) -> None:
         path.write_text("id: woonclub\n")
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
         assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 015 11 22 33."
+
+
+def submit_body(key: str) -> dict[str, Any]:
+    """What Rasa sends when the form is done: the same body again when it retries."""
+    state = tracker("ja", "affirm")
+    state["sender_id"] = "retry-test"
+    state["slots"] = {
+        "callback_outcome": "confirmed",
+        "callback_key": key,
+        "callback_phone": "+32470123456",
+        "callback_name": "An",
+        "callback_moment": "namiddag",
+        "callback_topic": "woonclub",
+        "callback_excerpt": "ik zoek een huis",
+    }
+    return {
+        "next_action": "action_submit_callback",
+        "sender_id": "retry-test",
+        "tracker": state,
+        "domain": {},
+        "version": "3.6.2",
+    }
+
+
+def test_a_retried_submission_stores_one_request(tmp_path: Path) -> None:
+    database = tmp_path / "hulpbot.db"
+    env = environment(content_copy(tmp_path / "content"), database)
+    with action_server(free_port(), ARTIFACTS / "action-server-retry.log", env) as server:
+        first = post_json(f"{server.url}/webhook", submit_body("rest:retry-test:abc"))
+        again = post_json(f"{server.url}/webhook", submit_body("rest:retry-test:abc"))
+    said = [[r["text"] for r in result["responses"]] for result in (first, again)]
+    assert said[0][0].startswith("Gelukt! Je nummer is MB-")
+    assert said[0] == said[1]  # the same reference, not a second request
+    engine = make_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        rows = connection.execute(select(callback_request.c.reference)).scalars().all()
+    assert len(rows) == 1 and said[0][0].endswith(f"{rows[0]}.")
+
+
+def test_a_failed_write_never_says_gelukt(tmp_path: Path) -> None:
+    # A database path that cannot exist: every write fails.
+    env = environment(content_copy(tmp_path / "content"), Path("/proc/hulpbot/hulpbot.db"))
+    with action_server(free_port(), ARTIFACTS / "action-server-fail.log", env) as server:
+        result = post_json(f"{server.url}/webhook", submit_body("rest:retry-test:def"))
+    said = [r["text"] for r in result["responses"]]
+    assert not any("Gelukt" in text for text in said)
+    assert said[0] == "Sorry, het is niet gelukt om je vraag te bewaren."
+    assert "0800 20 800" in said[-1]
