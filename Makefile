@@ -42,6 +42,7 @@ train: $(MODEL)
 
 run: install train
 	@$(BIN)/bot check-content
+	@$(BIN)/bot migrate
 	@echo
 	@echo "  Hulpbot starts in about 30 seconds. Talk to it:"
 	@echo "    REST:  POST http://localhost:5005/webhooks/rest/webhook"

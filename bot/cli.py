@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.logmask import install_log_masking
 from bot.settings import Settings
 
 
@@ -70,12 +71,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
     chat.add_argument("--sender", default="terminal")
     commands.add_parser("purge", help="remove personal data from requests closed long ago")
+    commands.add_parser("migrate", help="create or update the database tables")
+    worker = commands.add_parser("worker", help="announce new requests and purge daily")
+    worker.add_argument("--once", action="store_true", help="one round, then stop")
     forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
     forget_cmd.add_argument("sender_id")
     bench = commands.add_parser("bench", help="measure training, start-up, latency and memory")
     bench.add_argument("--messages", type=int, default=500)
     bench.add_argument("--output", type=Path, default=Path("docs"))
     args = parser.parse_args(argv)
+    install_log_masking()
 
     settings = Settings.from_env()
     if args.command == "build-spacy":
@@ -83,6 +88,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "check-content":
         return check_content(settings.content_dir)
+    if args.command == "migrate":
+        from bot.store.db import make_engine, migrate
+
+        migrate(make_engine(settings.database_url))
+        print("Database is up to date.")
+        return 0
+    if args.command == "worker":
+        import asyncio
+        import logging
+
+        from bot.worker import run_worker
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+        asyncio.run(run_worker(settings, once=args.once))
+        return 0
     if args.command == "purge":
         return purge(settings)
     if args.command == "forget":

@@ -33,6 +33,17 @@ class Settings:
     tracker_db_url: str
     # Days after closing before a request's phone, name and excerpt are removed.
     retention_days: int
+    # Where new requests are announced (both optional): an SMTP server and/or a webhook URL.
+    smtp_host: str | None
+    smtp_port: int
+    smtp_from: str
+    smtp_to: tuple[str, ...]
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_starttls: bool
+    notify_webhook_url: str | None
+    # Seconds between two rounds of the worker (notifications; the purge runs daily).
+    worker_interval: int
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -54,6 +65,17 @@ class Settings:
                 "HULPBOT_TRACKER_DB_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
             ),
             retention_days=_int(env, "HULPBOT_RETENTION_DAYS", 30),
+            smtp_host=env.get("HULPBOT_SMTP_HOST") or None,
+            smtp_port=_int(env, "HULPBOT_SMTP_PORT", 25),
+            smtp_from=env.get("HULPBOT_SMTP_FROM", "hulpbot@localhost"),
+            smtp_to=tuple(
+                a.strip() for a in env.get("HULPBOT_SMTP_TO", "").split(",") if a.strip()
+            ),
+            smtp_username=env.get("HULPBOT_SMTP_USERNAME") or None,
+            smtp_password=env.get("HULPBOT_SMTP_PASSWORD") or None,
+            smtp_starttls=env.get("HULPBOT_SMTP_STARTTLS", "").lower() in {"1", "true", "yes"},
+            notify_webhook_url=env.get("HULPBOT_NOTIFY_WEBHOOK_URL") or None,
+            worker_interval=_int(env, "HULPBOT_WORKER_INTERVAL", 15),
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 

@@ -73,6 +73,13 @@ class CallbackRecord:
 
 
 @dataclass(frozen=True)
+class Notification:
+    outbox_id: int
+    attempts: int
+    record: CallbackRecord
+
+
+@dataclass(frozen=True)
 class Saved:
     record: CallbackRecord
     # False when this submission had been stored before (a retried action call).
@@ -243,6 +250,49 @@ class CallbackRepository:
                 ],
             )
         return len(ids)
+
+    def due_notifications(self, now: datetime, limit: int = 50) -> list[Notification]:
+        """Announcements of new requests that are waiting to be (re)sent."""
+        with self._engine.connect() as connection:
+            rows = (
+                connection.execute(
+                    select(
+                        notification_outbox.c.id, notification_outbox.c.attempts, callback_request
+                    )
+                    .join(
+                        callback_request, notification_outbox.c.request_id == callback_request.c.id
+                    )
+                    .where(
+                        notification_outbox.c.sent_at.is_(None),
+                        notification_outbox.c.next_attempt_at <= now,
+                    )
+                    .order_by(notification_outbox.c.next_attempt_at)
+                    .limit(limit)
+                )
+                .mappings()
+                .all()
+            )
+        return [Notification(row["id"], row["attempts"], CallbackRecord.of(row)) for row in rows]
+
+    def notification_sent(self, outbox_id: int, now: datetime) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(notification_outbox)
+                .where(notification_outbox.c.id == outbox_id)
+                .values(sent_at=now, last_error=None)
+            )
+
+    def notification_failed(self, outbox_id: int, error: str, retry_at: datetime) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                update(notification_outbox)
+                .where(notification_outbox.c.id == outbox_id)
+                .values(
+                    attempts=notification_outbox.c.attempts + 1,
+                    next_attempt_at=retry_at,
+                    last_error=error[:500],
+                )
+            )
 
     def forget(self, sender_id: str) -> int:
         """Delete every request of one resident (their audit and outbox rows go with them)."""
