@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.deps import (
     catalogue_store,
+    latest_user_metadata,
     repository,
     send,
     settings,
@@ -24,7 +25,6 @@ from actions.deps import (
 from bot import callback as cb
 from bot.content.answers import Reply, contact_reply
 from bot.conversation import service_for_intent
-from bot.phone import find_phone
 from bot.safety import detect_urgent, urgent_replies
 from bot.store.repository import NewCallback
 
@@ -46,6 +46,7 @@ STATE_SLOTS = [
     "callback_key",
     "callback_suggested_topic",
     "callback_excerpt",
+    "callback_known_phone",
 ]
 STOPPED, DECLINED, NO_PHONE, CONFIRMED = "stopped", "declined", "no_phone", "confirmed"
 
@@ -80,6 +81,10 @@ class ActionStartCallback(Action):
             SlotSet("callback_suggested_topic", suggested.value if suggested else None),
             SlotSet("callback_excerpt", cb.excerpt(user_texts(tracker)[:-1])),
             SlotSet("callback_phone_tries", 0.0),
+            SlotSet(
+                "callback_known_phone",
+                cb.known_phone(channel, latest_user_metadata(tracker)),
+            ),
         ]
 
 
@@ -125,9 +130,12 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        phone = find_phone(str(value))
+        known = tracker.get_slot("callback_known_phone")
+        phone = cb.read_phone(str(value), known)
         if phone is not None:
             return {"callback_phone": phone}
+        if known is not None:  # "ander nummer" (or anything else): ask for it the usual way
+            return {"callback_phone": None, "callback_known_phone": None}
         tries = int(tracker.get_slot("callback_phone_tries") or 0) + 1
         if tries >= cb.MAX_PHONE_TRIES:
             return {"callback_phone": None, "callback_outcome": NO_PHONE, "requested_slot": None}
@@ -203,7 +211,7 @@ class ActionAskCallbackPhone(_AskAction):
     slot = "callback_phone"
 
     def question(self, tracker: Tracker) -> Reply:
-        return cb.PHONE_QUESTION
+        return cb.phone_question(tracker.get_slot("callback_known_phone"))
 
 
 class ActionAskCallbackName(_AskAction):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -36,6 +37,15 @@ def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
     for reply in replies:
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
         dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+
+
+def latest_user_metadata(tracker: Tracker) -> dict[str, Any] | None:
+    """What the input channel attached to the resident's last message (Rasa keeps it there)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata: dict[str, Any] | None = event.get("metadata")
+            return metadata
+    return None
 
 
 def user_texts(tracker: Tracker) -> list[str]:

@@ -14,7 +14,7 @@ from bot.content.answers import Button, Reply, day_phrase
 from bot.content.hours import public_holiday, schedule_on
 from bot.content.matching import find_term, normalise
 from bot.content.models import Hours, ServiceId, TimeRange
-from bot.phone import display
+from bot.phone import display, find_phone
 
 STOP_WORDS = {"stop", "stoppen", "annuleer", "annuleren", "laat maar", "laat maar zitten"}
 YES = {
@@ -202,6 +202,35 @@ FIX_QUESTION = Reply(
         Button("Onderwerp", "onderwerp"),
     ),
 )
+
+
+# Channels that know the resident's number for certain; REST metadata is not trusted.
+CHANNELS_THAT_KNOW_THE_NUMBER = {"sms", "telegram"}
+OTHER_NUMBER = "ander nummer"
+
+
+def known_phone(channel: str, metadata: dict[str, object] | None) -> str | None:
+    """The number the channel vouches for (an SMS sender, a shared Telegram contact)."""
+    if channel not in CHANNELS_THAT_KNOW_THE_NUMBER or not metadata:
+        return None
+    value = metadata.get("phone")
+    return find_phone(value) if isinstance(value, str) else None
+
+
+def phone_question(known: str | None) -> Reply:
+    if known is None:
+        return PHONE_QUESTION
+    return Reply(
+        f"Mogen we je bellen op {display(known)}?",
+        (Button("Ja", "ja"), Button("Ander nummer", OTHER_NUMBER)),
+    )
+
+
+def read_phone(text: str, known: str | None) -> str | None:
+    """A number typed by the resident, or the known one confirmed with "ja"."""
+    if known is not None and yes_or_no(text) is True:
+        return known
+    return find_phone(text)
 
 
 def topic_question(suggested: str | None) -> Reply:

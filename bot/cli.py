@@ -38,13 +38,20 @@ def check_content(directory: Path) -> int:
 def purge(settings: Settings) -> int:
     from bot.store.db import make_engine, migrate
     from bot.store.repository import CallbackRepository
+    from bot.store.retention import purge_personal_data
 
     engine = make_engine(settings.database_url)
     migrate(engine)
-    count = CallbackRepository(engine).purge(settings.retention_days, settings.now())
+    purged = purge_personal_data(
+        CallbackRepository(engine),
+        settings.tracker_db_url,
+        settings.retention_days,
+        settings.now(),
+    )
     print(
-        f"Removed phone numbers and names from {count} request(s) closed over "
-        f"{settings.retention_days} days ago."
+        f"Removed phone numbers and names from {purged.requests} request(s) closed over "
+        f"{settings.retention_days} days ago, and {purged.conversation_events} conversation "
+        "event(s)."
     )
     return 0
 

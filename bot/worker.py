@@ -10,6 +10,7 @@ from bot.notify import deliver_due, notifiers_from
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository
+from bot.store.retention import purge_personal_data
 
 log = logging.getLogger(__name__)
 PURGE_EVERY = timedelta(days=1)
@@ -32,8 +33,19 @@ async def run_worker(settings: Settings, *, once: bool = False) -> None:
         if delivered:
             log.info("Announced %d new request(s)", delivered)
         if last_purge is None or now - last_purge >= PURGE_EVERY:
-            purged = await asyncio.to_thread(repository.purge, settings.retention_days, now)
-            log.info("Daily purge: personal data removed from %d closed request(s)", purged)
+            purged = await asyncio.to_thread(
+                purge_personal_data,
+                repository,
+                settings.tracker_db_url,
+                settings.retention_days,
+                now,
+            )
+            log.info(
+                "Daily purge: personal data removed from %d closed request(s), %d conversation "
+                "event(s)",
+                purged.requests,
+                purged.conversation_events,
+            )
             last_purge = now
         if once:
             return

@@ -7,6 +7,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from bot.settings import PROJECT_ROOT, child_env
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
@@ -43,25 +45,39 @@ def new(key: str, sender: str) -> NewCallback:
     return NewCallback(key, "rest", sender, "+32470123456", "Jan", "namiddag", "woonclub", "x")
 
 
+def conversation_table(env: dict[str, str], *senders: str) -> Engine:
+    """A stand-in for Rasa's SQL tracker store table, with one event per sender."""
+    tracker = make_engine(env["HULPBOT_TRACKER_DB_URL"])
+    with tracker.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)")
+        for sender in senders:
+            connection.exec_driver_sql("INSERT INTO events (sender_id) VALUES (?)", (sender,))
+    return tracker
+
+
+def senders_left(tracker: Engine) -> list[str]:
+    with tracker.connect() as connection:
+        return list(connection.exec_driver_sql("SELECT sender_id FROM events").scalars())
+
+
 def test_purge_command(tmp_path: Path) -> None:
     repository, env = seeded(tmp_path)
     old = repository.save(new("k1", "alice"), NOW).record
     repository.close(old.reference, "staff", NOW - timedelta(days=40))
-    assert "from 1 request(s)" in run_bot("purge", env=env)
+    repository.save(new("k2", "bob"), NOW)
+    tracker = conversation_table(env, "alice", "bob")
+    output = run_bot("purge", env=env)
+    assert "from 1 request(s)" in output and "and 1 conversation event(s)" in output
     purged = repository.get(old.reference)
     assert purged is not None and purged.phone is None
+    assert senders_left(tracker) == ["bob"]  # bob's request is still open
 
 
 def test_forget_command_removes_requests_and_conversation(tmp_path: Path) -> None:
     repository, env = seeded(tmp_path)
     repository.save(new("k1", "alice"), NOW)
-    tracker = make_engine(env["HULPBOT_TRACKER_DB_URL"])
-    with tracker.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)")
-        connection.exec_driver_sql("INSERT INTO events (sender_id) VALUES ('alice'), ('bob')")
+    tracker = conversation_table(env, "alice", "bob")
     output = run_bot("forget", "alice", env=env)
     assert "Deleted 1 request(s) and 1 conversation event(s) of alice." in output
     assert repository.open_request("rest", "alice") is None
-    with tracker.connect() as connection:
-        left = connection.exec_driver_sql("SELECT sender_id FROM events").scalars().all()
-    assert left == ["bob"]
+    assert senders_left(tracker) == ["bob"]

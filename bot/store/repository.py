@@ -220,8 +220,11 @@ class CallbackRepository:
                 )
             )
 
-    def purge(self, retention_days: int, now: datetime) -> int:
-        """Remove phone, name and excerpt from requests closed longer ago than the retention."""
+    def purge(self, retention_days: int, now: datetime) -> list[tuple[str, str]]:
+        """Remove phone, name and excerpt from requests closed longer ago than the retention.
+
+        Returns (channel, sender id) of each purged request, so their conversations can go too.
+        """
         cutoff = now - timedelta(days=retention_days)
         condition = and_(
             callback_request.c.closed_at.is_not(None),
@@ -229,9 +232,14 @@ class CallbackRepository:
             callback_request.c.purged_at.is_(None),
         )
         with self._engine.begin() as connection:
-            ids = list(connection.execute(select(callback_request.c.id).where(condition)).scalars())
+            rows = connection.execute(
+                select(
+                    callback_request.c.id, callback_request.c.channel, callback_request.c.sender_id
+                ).where(condition)
+            ).all()
+            ids = [row.id for row in rows]
             if not ids:
-                return 0
+                return []
             connection.execute(
                 update(callback_request)
                 .where(callback_request.c.id.in_(ids))
@@ -249,7 +257,7 @@ class CallbackRepository:
                     for i in ids
                 ],
             )
-        return len(ids)
+        return [(row.channel, row.sender_id) for row in rows]
 
     def due_notifications(self, now: datetime, limit: int = 50) -> list[Notification]:
         """Announcements of new requests that are waiting to be (re)sent."""

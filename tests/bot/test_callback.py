@@ -101,3 +101,18 @@ def test_expected_call_without_known_hours_promises_no_moment() -> None:
     assert cb.expected_call(unknown, "voormiddag", at(2026, 11, 24, 10, 0)) == (
         "We bellen je zo snel als we kunnen, op een werkdag."
     )
+
+
+def test_known_phone_only_from_channels_that_know_it() -> None:
+    assert cb.known_phone("sms", {"phone": "+32470123456"}) == "+32470123456"
+    assert cb.known_phone("telegram", {"phone": "0470 12 34 56"}) == "+32470123456"
+    assert cb.known_phone("rest", {"phone": "+32470123456"}) is None
+    assert cb.known_phone("sms", None) is None
+
+
+def test_confirming_a_known_number() -> None:
+    assert cb.phone_question("+32470123456").text == "Mogen we je bellen op 0470 12 34 56?"
+    assert cb.read_phone("ja", "+32470123456") == "+32470123456"
+    assert cb.read_phone("ander nummer", "+32470123456") is None
+    assert cb.read_phone("0499 11 22 33", "+32470123456") == "+32499112233"
+    assert cb.read_phone("ja", None) is None

@@ -106,6 +106,7 @@ def catalogue_replies(catalogue: Catalogue) -> Iterator[Reply]:
         yield cb.summary_question("+32470123456", name, "voormiddag", topic)
     yield from (cb.CONSENT_QUESTION, cb.PHONE_QUESTION, cb.NAME_QUESTION, cb.MOMENT_QUESTION)
     yield cb.FIX_QUESTION
+    yield cb.phone_question("+32470123456")
 
 
 def rendered(tmp_path: Path) -> tuple[set[str], set[str]]:

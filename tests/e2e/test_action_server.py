@@ -114,3 +114,33 @@ def test_a_failed_write_never_says_gelukt(tmp_path: Path) -> None:
     assert not any("Gelukt" in text for text in said)
     assert said[0] == "Sorry, het is niet gelukt om je vraag te bewaren."
     assert "0800 20 800" in said[-1]
+
+
+def run_action(url: str, name: str, state: dict[str, Any]) -> dict[str, Any]:
+    body = {
+        "next_action": name,
+        "sender_id": state["sender_id"],
+        "tracker": state,
+        "domain": {},
+        "version": "3.6.2",
+    }
+    result: dict[str, Any] = post_json(f"{url}/webhook", body)
+    return result
+
+
+def test_a_number_the_sms_channel_knows_is_only_confirmed(tmp_path: Path) -> None:
+    env = environment(content_copy(tmp_path / "content"), tmp_path / "hulpbot.db")
+    state = tracker("bel mij terug", "request_callback")
+    user_event = state["events"][-1]
+    user_event.update(input_channel="sms", metadata={"phone": "+32470123456"})
+    with action_server(free_port(), ARTIFACTS / "action-server-sms.log", env) as server:
+        started = run_action(server.url, "action_start_callback", state)
+        slots = {e["name"]: e["value"] for e in started["events"] if e["event"] == "slot"}
+        assert slots["callback_known_phone"] == "+32470123456"
+        state["slots"] = slots
+        asked = run_action(server.url, "action_ask_callback_phone", state)
+        assert asked["responses"][0]["text"] == "Mogen we je bellen op 0470 12 34 56?"
+        user_event["input_channel"] = "rest"  # anyone can put metadata on a REST call
+        started = run_action(server.url, "action_start_callback", state)
+        slots = {e["name"]: e["value"] for e in started["events"] if e["event"] == "slot"}
+        assert slots["callback_known_phone"] is None

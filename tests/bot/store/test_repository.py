@@ -106,8 +106,8 @@ def test_purge_removes_personal_data_after_retention_only(engine: Engine) -> Non
     still_open = repository.save(request("k-open", "carol"), NOW).record
     repository.close(old.reference, "staff", NOW - timedelta(days=31))
     repository.close(recent.reference, "staff", NOW - timedelta(days=5))
-    assert repository.purge(30, NOW) == 1
-    assert repository.purge(30, NOW) == 0  # already done
+    assert repository.purge(30, NOW) == [("rest", "alice")]
+    assert repository.purge(30, NOW) == []  # already done
     purged = repository.get(old.reference)
     assert purged is not None and purged.phone is None and purged.name is None
     assert purged.topic == "woonclub"  # anonymous counts stay possible
