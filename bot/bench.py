@@ -1,7 +1,8 @@
 """`make bench`: the numbers behind the performance targets, measured on this machine.
 
 Training runs from an empty cache so it counts the full work. Latency is for a
-single user: one request at a time, a new conversation every ten messages.
+single user: one request at a time, a new conversation every ten messages, with
+conversations stored in a SQLite tracker store as `make run` does.
 """
 
 from __future__ import annotations
@@ -90,10 +91,12 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     )
     training = _train(work)
     action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(work / "endpoints.yml", action_port)
+    # Conversations in a SQLite tracker store, as with `make run`.
+    endpoints = write_endpoints(work / "endpoints.yml", action_port, work / "tracker.db")
+    env = {"HULPBOT_DATABASE_URL": f"sqlite:///{work / 'hulpbot.db'}"}
     with (
-        action_server(action_port, work / "actions.log") as actions,
-        rasa_server(work / "bench.tar.gz", rasa_port, endpoints, work / "rasa.log") as rasa,
+        action_server(action_port, work / "actions.log", env) as actions,
+        rasa_server(work / "bench.tar.gz", rasa_port, endpoints, work / "rasa.log", env) as rasa,
     ):
         parse = _latencies(texts, lambda _, t: _post(f"{rasa.url}/model/parse", {"text": t}))
         rest = _latencies(
