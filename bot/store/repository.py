@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 
 from bot.store.tables import audit_event, callback_request, notification_outbox
 
@@ -104,15 +105,15 @@ class CallbackRepository:
                 continue  # the same submission raced us, or a reference collided: look again
         raise RuntimeError("could not store the call-back request")
 
-    def _by_key(self, connection: Connection, key: str) -> CallbackRecord | None:
-        row = (
-            connection.execute(
-                select(callback_request).where(callback_request.c.submission_key == key)
-            )
-            .mappings()
-            .first()
-        )
+    @staticmethod
+    def _first(connection: Connection, query: Select) -> CallbackRecord | None:
+        row = connection.execute(query).mappings().first()
         return None if row is None else CallbackRecord.of(row)
+
+    def _by_key(self, connection: Connection, key: str) -> CallbackRecord | None:
+        return self._first(
+            connection, select(callback_request).where(callback_request.c.submission_key == key)
+        )
 
     def _insert(self, connection: Connection, new: NewCallback, now: datetime) -> CallbackRecord:
         values = {
@@ -148,20 +149,16 @@ class CallbackRepository:
     def open_request(self, channel: str, sender_id: str) -> CallbackRecord | None:
         """The resident's request that is still being handled, if any."""
         with self._engine.connect() as connection:
-            row = (
-                connection.execute(
-                    select(callback_request)
-                    .where(
-                        callback_request.c.channel == channel,
-                        callback_request.c.sender_id == sender_id,
-                        callback_request.c.status.in_(OPEN_STATUSES),
-                    )
-                    .order_by(callback_request.c.created_at.desc())
+            return self._first(
+                connection,
+                select(callback_request)
+                .where(
+                    callback_request.c.channel == channel,
+                    callback_request.c.sender_id == sender_id,
+                    callback_request.c.status.in_(OPEN_STATUSES),
                 )
-                .mappings()
-                .first()
+                .order_by(callback_request.c.created_at.desc()),
             )
-        return None if row is None else CallbackRecord.of(row)
 
     def change_moment(self, reference: str, moment: str, actor: str, now: datetime) -> None:
         with self._engine.begin() as connection:
@@ -189,14 +186,10 @@ class CallbackRepository:
 
     def get(self, reference: str) -> CallbackRecord | None:
         with self._engine.connect() as connection:
-            row = (
-                connection.execute(
-                    select(callback_request).where(callback_request.c.reference == reference)
-                )
-                .mappings()
-                .first()
+            return self._first(
+                connection,
+                select(callback_request).where(callback_request.c.reference == reference),
             )
-        return None if row is None else CallbackRecord.of(row)
 
     def audit_actions(self, reference: str) -> list[str]:
         with self._engine.connect() as connection:
