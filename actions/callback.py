@@ -279,13 +279,15 @@ class ActionSubmitCallback(Action):
             send(dispatcher, [contact])
             return reset
         try:
+            # repository() itself may connect and migrate on first use: off the loop too.
             if existing:
                 await asyncio.to_thread(
-                    repository().change_moment, existing, moment, tracker.sender_id, now
+                    lambda: repository().change_moment(existing, moment, tracker.sender_id, now)
                 )
                 reference = existing
             else:
-                saved = await asyncio.to_thread(repository().save, self._new(tracker), now)
+                new = self._new(tracker)
+                saved = await asyncio.to_thread(lambda: repository().save(new, now))
                 reference = saved.record.reference
         except Exception:
             log.exception("Saving a call-back request failed")
