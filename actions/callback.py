@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from abc import ABC, abstractmethod
-from typing import Any
+from typing import Any, TypeVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -29,6 +29,7 @@ from bot.safety import detect_urgent, urgent_replies
 from bot.store.repository import NewCallback
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORM_SLOTS = [
     "callback_consent",
@@ -125,7 +126,7 @@ class ValidateCallbackForm(FormValidationAction):
         answer = cb.yes_or_no(str(value))
         if answer is False:
             return {"callback_consent": None, "callback_outcome": DECLINED, "requested_slot": None}
-        return {"callback_consent": answer}
+        return {"callback_consent": _or_choose(answer, dispatcher)}
 
     def validate_callback_phone(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -154,16 +155,13 @@ class ValidateCallbackForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         moment = cb.read_moment(str(value))
-        return {"callback_moment": moment.value if moment else None}
+        return {"callback_moment": _or_choose(moment.value if moment else None, dispatcher)}
 
     def validate_callback_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return {
-            "callback_topic": cb.read_topic(
-                str(value), tracker.get_slot("callback_suggested_topic")
-            )
-        }
+        topic = cb.read_topic(str(value), tracker.get_slot("callback_suggested_topic"))
+        return {"callback_topic": _or_choose(topic, dispatcher)}
 
     def validate_callback_confirm(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -171,15 +169,22 @@ class ValidateCallbackForm(FormValidationAction):
         answer = cb.yes_or_no(str(value))
         if answer is True:
             return {"callback_confirm": True, "callback_outcome": CONFIRMED}
-        return {"callback_confirm": answer}
+        return {"callback_confirm": _or_choose(answer, dispatcher)}
 
     def validate_callback_fix(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         field = cb.read_field(str(value))
         if field is None:
-            return {"callback_fix": None}
+            return {"callback_fix": _or_choose(None, dispatcher)}
         return {"callback_fix": None, "callback_confirm": None, field: None}
+
+
+def _or_choose(value: T, dispatcher: CollectingDispatcher) -> T:
+    """Pass a recognised answer on; for an unclear one, point to the buttons (asked again next)."""
+    if value is None:
+        dispatcher.utter_message(text=cb.CHOOSE_A_BUTTON)
+    return value
 
 
 class _AskAction(Action, ABC):

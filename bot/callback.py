@@ -118,6 +118,7 @@ FIELDS = {
 # What the form says besides its questions (the questions are in domain.yml).
 PHONE_NOT_UNDERSTOOD = "Dat nummer kan ik niet lezen. Typ het zo: 0470 12 34 56."
 NAME_NOT_UNDERSTOOD = "Typ alleen je voornaam. Of typ: overslaan."
+CHOOSE_A_BUTTON = "Dat begrijp ik niet. Kies een van de knoppen."
 STOPPED = "Oké, ik stop. Je kan altijd opnieuw vragen dat we je bellen."
 DECLINED = "Oké. We bewaren niets."
 NO_PHONE = "Het lukt niet met het nummer. Sorry."

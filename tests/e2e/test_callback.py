@@ -177,6 +177,10 @@ def test_urgent_help_then_call_back(assistant: Assistant, repository: CallbackRe
     resident.say("0470 12 34 56")
     resident.say("overslaan")
     assert texts(resident.say("maakt niet uit"))[-1] == "Waarover gaat het?"
+    assert texts(resident.say("ja")) == [
+        "Dat begrijp ik niet. Kies een van de knoppen.",
+        "Waarover gaat het?",
+    ]
     assert "Naam: niet gegeven." in texts(resident.say("iets anders"))[-1]
     resident.say("ja")
     record = repository.open_request("rest", resident.sender)
