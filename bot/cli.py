@@ -69,6 +69,37 @@ def forget(settings: Settings, sender_id: str) -> int:
     return 0
 
 
+def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) -> int:
+    """Create a dashboard account; the password is typed twice, or read from standard input."""
+    import getpass
+
+    from bot.dashboard.auth import Passwords, WeakPassword
+    from bot.store.db import make_engine, migrate
+    from bot.store.staff import Role, StaffExists, StaffRepository
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ; nothing was saved.", file=sys.stderr)
+            return 1
+    try:
+        password_hash = Passwords().hash(password)
+    except WeakPassword as exc:
+        print(f"Not saved: {exc}.", file=sys.stderr)
+        return 1
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    try:
+        StaffRepository(engine).add(name, Role(role), password_hash, settings.now())
+    except StaffExists:
+        print(f"An account named {name!r} exists already; nothing was saved.", file=sys.stderr)
+        return 1
+    print(f"Account {name!r} added with role {role}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bot", description="Hulpbot Mechelen tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +110,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     chat.add_argument("--sender", default="terminal")
     commands.add_parser("purge", help="remove personal data from requests closed long ago")
     commands.add_parser("migrate", help="create or update the database tables")
+    staff = commands.add_parser("staff", help="dashboard accounts")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_commands.add_parser("add", help="add an account")
+    staff_add.add_argument("name")
+    staff_add.add_argument("--role", choices=["staff", "admin"], default="staff")
+    staff_add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     worker = commands.add_parser("worker", help="announce new requests and purge daily")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
     forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
@@ -95,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "check-content":
         return check_content(settings.content_dir)
+    if args.command == "staff":
+        return add_staff(settings, args.name, args.role, args.password_stdin)
     if args.command == "migrate":
         from bot.store.db import make_engine, migrate
 

@@ -102,3 +102,17 @@ notification_outbox = Table(
     Column("sent_at", UtcDateTime),
     Column("last_error", Text),
 )
+
+staff_account = Table(
+    "staff_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    # Failed logins in a row; reaching the limit locks the account for a while.
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled_at", UtcDateTime),
+)

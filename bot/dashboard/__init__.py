@@ -1,0 +1,1 @@
+"""The staff dashboard (Sanic): accounts and login first; the web app follows."""
