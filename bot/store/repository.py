@@ -125,15 +125,7 @@ class CallbackRepository:
         request_id = connection.execute(
             insert(callback_request).values(**values)
         ).inserted_primary_key[0]
-        connection.execute(
-            insert(audit_event).values(
-                created_at=now,
-                request_id=request_id,
-                actor=SYSTEM_ACTOR,
-                action="aangemaakt",
-                detail=f"via {new.channel}",
-            )
-        )
+        self._audit(connection, request_id, SYSTEM_ACTOR, "aangemaakt", now, f"via {new.channel}")
         connection.execute(
             insert(notification_outbox).values(
                 request_id=request_id, created_at=now, attempts=0, next_attempt_at=now
@@ -161,17 +153,41 @@ class CallbackRepository:
             )
 
     def change_moment(self, reference: str, moment: str, actor: str, now: datetime) -> None:
+        self._change(reference, actor, "moment gewijzigd", now, moment, preferred_moment=moment)
+
+    def close(self, reference: str, actor: str, now: datetime) -> None:
+        self._change(
+            reference, actor, "afgesloten", now, status=Status.afgesloten.value, closed_at=now
+        )
+
+    def _change(
+        self,
+        reference: str,
+        actor: str,
+        action: str,
+        now: datetime,
+        detail: str | None = None,
+        **values: Any,
+    ) -> None:
+        """Update one request and record who did what, in one transaction."""
         with self._engine.begin() as connection:
-            request_id = self._update(connection, reference, preferred_moment=moment)
-            connection.execute(
-                insert(audit_event).values(
-                    created_at=now,
-                    request_id=request_id,
-                    actor=actor,
-                    action="moment gewijzigd",
-                    detail=moment,
-                )
+            request_id = self._update(connection, reference, **values)
+            self._audit(connection, request_id, actor, action, now, detail)
+
+    @staticmethod
+    def _audit(
+        connection: Connection,
+        request_id: int,
+        actor: str,
+        action: str,
+        now: datetime,
+        detail: str | None = None,
+    ) -> None:
+        connection.execute(
+            insert(audit_event).values(
+                created_at=now, request_id=request_id, actor=actor, action=action, detail=detail
             )
+        )
 
     @staticmethod
     def _update(connection: Connection, reference: str, **values: Any) -> int:
@@ -200,17 +216,6 @@ class CallbackRepository:
                     .where(callback_request.c.reference == reference)
                     .order_by(audit_event.c.id)
                 ).scalars()
-            )
-
-    def close(self, reference: str, actor: str, now: datetime) -> None:
-        with self._engine.begin() as connection:
-            request_id = self._update(
-                connection, reference, status=Status.afgesloten.value, closed_at=now
-            )
-            connection.execute(
-                insert(audit_event).values(
-                    created_at=now, request_id=request_id, actor=actor, action="afgesloten"
-                )
             )
 
     def purge(self, retention_days: int, now: datetime) -> list[tuple[str, str]]:
