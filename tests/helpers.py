@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, child_env
 
 CONTENT = PROJECT_ROOT / "data" / "content"
 
@@ -47,3 +49,18 @@ def edit_location(path: Path, location_id: str, **fields: object) -> None:
     location.update(fields)
     with path.open("w", encoding="utf-8") as out:
         yaml.dump(data, out)
+
+
+def run_cli(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`bot ARGS` as staff run it: a separate process with its own environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=PROJECT_ROOT,
+        env=child_env(env),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

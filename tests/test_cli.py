@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.settings import PROJECT_ROOT, child_env
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
+from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
 
 def run_bot(*args: str, env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=PROJECT_ROOT,
-        env=child_env(env),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
+    result = run_cli(*args, env=env)
+    assert result.returncode == 0, result.stderr
     return result.stdout
 
 

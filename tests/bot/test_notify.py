@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -16,9 +14,9 @@ from aiosmtpd.controller import Controller
 
 from bot.notify import SmtpNotifier, WebhookNotifier, deliver_due
 from bot.servers import free_port
-from bot.settings import PROJECT_ROOT, child_env
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
+from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -122,14 +120,8 @@ def test_worker_process_announces_and_purges(tmp_path: Path) -> None:
         "HULPBOT_CLOCK": (NOW + timedelta(minutes=1)).isoformat(),
     }
     with smtp_server(port) as inbox:
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "worker", "--once"],
-            cwd=PROJECT_ROOT,
-            env=child_env(env),
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        result = run_cli("worker", "--once", env=env)
+    assert result.returncode == 0, result.stderr
     assert any(reference in message for message in inbox.messages)
     purged = repository.get(old_reference)
     assert purged is not None and purged.phone is None and purged.name is None

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,9 +7,9 @@ import pytest
 from argon2 import PasswordHasher
 
 from bot.dashboard.auth import LoginOutcome, LoginPolicy, Passwords, WeakPassword, log_in
-from bot.settings import PROJECT_ROOT, child_env
 from bot.store.db import make_engine, migrate
 from bot.store.staff import Role, StaffExists, StaffRepository
+from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "correct horse battery"
@@ -68,38 +66,12 @@ def test_weak_password_and_duplicate_name(tmp_path: Path) -> None:
 
 
 def test_staff_add_command(tmp_path: Path) -> None:
-    env = child_env({"HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}"})
-    command = [
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "staff",
-        "add",
-        "bea",
-        "--role",
-        "admin",
-        "--password-stdin",
-    ]
-    result = subprocess.run(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = {"HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}"}
+    args = ("staff", "add", "bea", "--role", "admin", "--password-stdin")
+    result = run_cli(*args, env=env, stdin=PASSWORD + "\n")
     assert result.returncode == 0, result.stderr
     assert "Account 'bea' added with role admin." in result.stdout
-    again = subprocess.run(
-        command,
-        cwd=PROJECT_ROOT,
-        env=env,
-        input=PASSWORD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = run_cli(*args, env=env, stdin=PASSWORD + "\n")
     assert again.returncode == 1 and "exists already" in again.stderr
     engine = make_engine(f"sqlite:///{tmp_path / 'hulpbot.db'}")
     account = StaffRepository(engine).get("bea")
