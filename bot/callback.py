@@ -7,6 +7,7 @@ only moves values between these functions and the form's slots.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import Enum
 
@@ -272,24 +273,61 @@ def _in_part(part: str, r: TimeRange) -> bool:
     return r.start < NOON if part == Moment.voormiddag.value else r.end > AFTERNOON
 
 
-def expected_call(hours: Hours, moment: str, now: datetime) -> str:
-    """When we will call, never outside office hours; an honest vaguer answer when unknown."""
+@dataclass(frozen=True)
+class CallSlot:
+    """The half-day we promise to call in, and when that promise runs out."""
+
+    day: date
+    part: str
+    deadline: time
+
+
+def call_slot(hours: Hours, moment: str, now: datetime) -> CallSlot | None:
+    """The first office half-day from `now` that suits the resident; None when hours are unknown."""
     parts = (
         [Moment.voormiddag.value, Moment.namiddag.value]
         if moment == Moment.maakt_niet_uit.value
         else [moment]
     )
-    if hours.known:
-        for offset in range(15):
-            day = now.date() + timedelta(days=offset)
-            schedule = schedule_on(hours, day)
-            if schedule is None or not _is_working_day(day):
-                continue
-            for part in parts:
-                if any(
-                    _in_part(part, r) and (offset > 0 or r.end > now.time())
-                    for r in schedule.ranges
-                ):
-                    when = "vandaag" if offset == 0 else day_phrase(day, now.date())
-                    return f"We bellen je {when.split(',')[0].lower()} in de {part}."
-    return "We bellen je zo snel als we kunnen, op een werkdag."
+    if not hours.known:
+        return None
+    for offset in range(15):
+        day = now.date() + timedelta(days=offset)
+        schedule = schedule_on(hours, day)
+        if schedule is None or not _is_working_day(day):
+            continue
+        for part in parts:
+            ranges = [
+                r
+                for r in schedule.ranges
+                if _in_part(part, r) and (offset > 0 or r.end > now.time())
+            ]
+            if ranges:
+                last = max(r.end for r in ranges)
+                limit = NOON if part == Moment.voormiddag.value and len(parts) == 1 else last
+                return CallSlot(day, part, min(last, limit))
+    return None
+
+
+def expected_call(hours: Hours, moment: str, now: datetime) -> str:
+    """When we will call, never outside office hours; an honest vaguer answer when unknown."""
+    slot = call_slot(hours, moment, now)
+    if slot is None:
+        return "We bellen je zo snel als we kunnen, op een werkdag."
+    when = "vandaag" if slot.day == now.date() else day_phrase(slot.day, now.date())
+    return f"We bellen je {when.split(',')[0].lower()} in de {slot.part}."
+
+
+def promised_by(hours: Hours, moment: str, created_at: datetime) -> datetime:
+    """When the call we promised at `created_at` is late, for the dashboard's overdue flag.
+
+    With unknown office hours we promised "on a working day": late after the
+    next working day has ended.
+    """
+    slot = call_slot(hours, moment, created_at)
+    if slot is not None:
+        return datetime.combine(slot.day, slot.deadline, tzinfo=created_at.tzinfo)
+    day = created_at.date() + timedelta(days=1)
+    while not _is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=created_at.tzinfo)

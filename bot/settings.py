@@ -44,6 +44,13 @@ class Settings:
     notify_webhook_url: str | None
     # Seconds between two rounds of the worker (notifications; the purge runs daily).
     worker_interval: int
+    # The staff dashboard: where it listens, and how its login cookie behaves.
+    dashboard_host: str
+    dashboard_port: int
+    # Mark the session cookie Secure: set to true when the dashboard is served over HTTPS.
+    dashboard_secure_cookies: bool
+    # Minutes without activity after which a staff member must log in again.
+    dashboard_idle_minutes: int
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -73,9 +80,13 @@ class Settings:
             ),
             smtp_username=env.get("HULPBOT_SMTP_USERNAME") or None,
             smtp_password=env.get("HULPBOT_SMTP_PASSWORD") or None,
-            smtp_starttls=env.get("HULPBOT_SMTP_STARTTLS", "").lower() in {"1", "true", "yes"},
+            smtp_starttls=_bool(env, "HULPBOT_SMTP_STARTTLS"),
             notify_webhook_url=env.get("HULPBOT_NOTIFY_WEBHOOK_URL") or None,
             worker_interval=_int(env, "HULPBOT_WORKER_INTERVAL", 15),
+            dashboard_host=env.get("HULPBOT_DASHBOARD_HOST", "127.0.0.1"),
+            dashboard_port=_int(env, "HULPBOT_DASHBOARD_PORT", 5080),
+            dashboard_secure_cookies=_bool(env, "HULPBOT_DASHBOARD_SECURE_COOKIES"),
+            dashboard_idle_minutes=_int(env, "HULPBOT_DASHBOARD_IDLE_MINUTES", 30),
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 
@@ -92,6 +103,10 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _bool(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes", "ja"}
 
 
 def _datetime(env: Mapping[str, str], name: str, tz: ZoneInfo) -> datetime | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.store.db import make_engine, migrate
-from bot.store.repository import CallbackRepository, NewCallback
+from bot.store.repository import CallbackRepository, NewCallback, Status
 from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -54,7 +54,7 @@ def senders_left(tracker: Engine) -> list[str]:
 def test_purge_command(tmp_path: Path) -> None:
     repository, env = seeded(tmp_path)
     old = repository.save(new("k1", "alice"), NOW).record
-    repository.close(old.reference, "staff", NOW - timedelta(days=40))
+    repository.set_status(old.reference, Status.afgesloten, "staff", NOW - timedelta(days=40))
     repository.save(new("k2", "bob"), NOW)
     tracker = conversation_table(env, "alice", "bob")
     output = run_bot("purge", env=env)

@@ -277,19 +277,19 @@ def contact_reply(general: General, today: date, staleness_days: int) -> Reply:
     if not phone.known:
         return Reply("Vraag dat we je bellen. Dan helpt iemand je verder.", (CALLBACK_BUTTON,))
     text = f"Bel gratis naar {general.contact.name}: {phone.text}."
-    if _is_stale(phone, today, staleness_days):
+    if is_stale(phone, today, staleness_days):
         text += f" Dat nummer is van {phone.checked.year}."
     return Reply(f"{text} Of vraag dat we je bellen.", (CALLBACK_BUTTON,))
 
 
-def _is_stale(fact: Sourced, today: date, staleness_days: int) -> bool:
+def is_stale(fact: Sourced, today: date, staleness_days: int) -> bool:
     return (today - fact.checked).days > staleness_days
 
 
 def stale_note(facts: Iterable[Sourced], today: date, staleness_days: int) -> Reply | None:
     """A warning when the oldest fact used was checked longer ago than the window."""
     oldest = min(facts, key=lambda f: f.checked, default=None)
-    if oldest is None or not _is_stale(oldest, today, staleness_days):
+    if oldest is None or not is_stale(oldest, today, staleness_days):
         return None
     return Reply(f"Let op: deze info is van {oldest.checked.year}. Ze kan veranderd zijn.")
 

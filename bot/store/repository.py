@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
-from bot.store.tables import audit_event, callback_request, notification_outbox
+from bot.store.tables import audit_event, callback_request, notification_outbox, request_note
 
 # No 0/O, 1/I/L: a reference must survive being read aloud on the phone.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -35,6 +35,14 @@ class Status(str, Enum):
 
 
 OPEN_STATUSES = (Status.nieuw.value, Status.in_behandeling.value, Status.niet_bereikbaar.value)
+# A call attempt, reached or not: the first one sets `called_at` (time to first call).
+CALL_STATUSES = (Status.gebeld, Status.niet_bereikbaar)
+# Done: the retention period for personal data starts counting (`closed_at`).
+DONE_STATUSES = (Status.gebeld, Status.afgesloten)
+
+
+class UnknownRequest(LookupError):
+    pass
 
 
 def new_reference() -> str:
@@ -67,10 +75,52 @@ class CallbackRecord:
     topic: str
     status: str
     closed_at: datetime | None
+    excerpt: str | None = None
+    referral_code: str | None = None
+    assigned_to: str | None = None
+    call_attempts: int = 0
+    called_at: datetime | None = None
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> CallbackRecord:
         return cls(**{name: row[name] for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Inbox filters; None means any."""
+
+    status: str | None = None
+    channel: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[CallbackRecord]
+    total: int
+
+
+@dataclass(frozen=True)
+class Note:
+    created_at: datetime
+    author: str
+    text: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    created_at: datetime
+    actor: str
+    action: str
+    detail: str | None
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    record: CallbackRecord
+    notes: list[Note]
+    audit: list[AuditEntry]
 
 
 @dataclass(frozen=True)
@@ -155,10 +205,66 @@ class CallbackRepository:
     def change_moment(self, reference: str, moment: str, actor: str, now: datetime) -> None:
         self._change(reference, actor, "moment gewijzigd", now, moment, preferred_moment=moment)
 
-    def close(self, reference: str, actor: str, now: datetime) -> None:
-        self._change(
-            reference, actor, "afgesloten", now, status=Status.afgesloten.value, closed_at=now
+    def claim(self, reference: str, actor: str, now: datetime) -> None:
+        """A staff member says "ik bel": the request is theirs and being handled."""
+        with self._engine.begin() as connection:
+            current = self._current(connection, reference)
+            values: dict[str, Any] = {"assigned_to": actor}
+            if current.status in OPEN_STATUSES:
+                values["status"] = Status.in_behandeling.value
+            detail = (
+                f"overgenomen van {current.assigned_to}"
+                if current.assigned_to not in (None, actor)
+                else None
+            )
+            self._update(connection, reference, **values)
+            self._audit(connection, current.id, actor, "ik bel", now, detail)
+
+    def set_status(self, reference: str, status: Status, actor: str, now: datetime) -> None:
+        """Move a request to `status`, keeping call times, attempts and closing in step."""
+        with self._engine.begin() as connection:
+            current = self._current(connection, reference)
+            values: dict[str, Any] = {
+                "status": status.value,
+                "closed_at": (current.closed_at or now) if status in DONE_STATUSES else None,
+            }
+            detail = f"{current.status} → {status.value}"
+            if status in CALL_STATUSES and current.called_at is None:
+                values["called_at"] = now
+            if status is Status.niet_bereikbaar:
+                values["call_attempts"] = current.call_attempts + 1
+                detail += f" (poging {current.call_attempts + 1})"
+            self._update(connection, reference, **values)
+            self._audit(connection, current.id, actor, "status gewijzigd", now, detail)
+
+    def add_note(self, reference: str, author: str, text: str, now: datetime) -> None:
+        with self._engine.begin() as connection:
+            request_id = self._current(connection, reference).id
+            connection.execute(
+                insert(request_note).values(
+                    request_id=request_id, created_at=now, author=author, text=text
+                )
+            )
+            self._audit(connection, request_id, author, "notitie toegevoegd", now)
+
+    def record_event(
+        self, actor: str, action: str, now: datetime, detail: str | None = None
+    ) -> None:
+        """An audited staff action that concerns no single request (an export, an account)."""
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert(audit_event).values(
+                    created_at=now, request_id=None, actor=actor, action=action, detail=detail
+                )
+            )
+
+    def _current(self, connection: Connection, reference: str) -> CallbackRecord:
+        record = self._first(
+            connection, select(callback_request).where(callback_request.c.reference == reference)
         )
+        if record is None:
+            raise UnknownRequest(reference)
+        return record
 
     def _change(
         self,
@@ -200,6 +306,92 @@ class CallbackRepository:
         )
         return request_id
 
+    def page(self, filters: Filters, limit: int, offset: int = 0) -> Page:
+        """One page of requests, newest first."""
+        conditions = [
+            column == value
+            for column, value in (
+                (callback_request.c.status, filters.status),
+                (callback_request.c.channel, filters.channel),
+                (callback_request.c.topic, filters.topic),
+            )
+            if value
+        ]
+        with self._engine.connect() as connection:
+            total = connection.execute(
+                select(func.count()).select_from(callback_request).where(*conditions)
+            ).scalar_one()
+            rows = connection.execute(
+                select(callback_request)
+                .where(*conditions)
+                .order_by(callback_request.c.created_at.desc(), callback_request.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            ).mappings()
+            return Page([CallbackRecord.of(row) for row in rows], int(total))
+
+    def since(self, start: datetime) -> list[CallbackRecord]:
+        """Every request made from `start` on, oldest first (statistics and export)."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(callback_request)
+                .where(callback_request.c.created_at >= start)
+                .order_by(callback_request.c.created_at, callback_request.c.id)
+            ).mappings()
+            return [CallbackRecord.of(row) for row in rows]
+
+    def values_in_use(self) -> dict[str, list[str]]:
+        """The channels and topics that occur, for the inbox filters."""
+        with self._engine.connect() as connection:
+            return {
+                name: sorted(connection.execute(select(column).distinct()).scalars())
+                for name, column in (
+                    ("channel", callback_request.c.channel),
+                    ("topic", callback_request.c.topic),
+                )
+            }
+
+    def detail(self, reference: str) -> RequestDetail | None:
+        with self._engine.connect() as connection:
+            try:
+                record = self._current(connection, reference)
+            except UnknownRequest:
+                return None
+            notes = connection.execute(
+                select(request_note.c.created_at, request_note.c.author, request_note.c.text)
+                .where(request_note.c.request_id == record.id)
+                .order_by(request_note.c.id)
+            ).all()
+            audit = connection.execute(
+                select(
+                    audit_event.c.created_at,
+                    audit_event.c.actor,
+                    audit_event.c.action,
+                    audit_event.c.detail,
+                )
+                .where(audit_event.c.request_id == record.id)
+                .order_by(audit_event.c.id)
+            ).all()
+        return RequestDetail(
+            record, [Note(*row) for row in notes], [AuditEntry(*row) for row in audit]
+        )
+
+    def events(self, limit: int = 50) -> list[AuditEntry]:
+        """The newest audited actions that concern no single request."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    audit_event.c.created_at,
+                    audit_event.c.actor,
+                    audit_event.c.action,
+                    audit_event.c.detail,
+                )
+                .where(audit_event.c.request_id.is_(None))
+                .order_by(audit_event.c.id.desc())
+                .limit(limit)
+            ).all()
+        return [AuditEntry(*row) for row in rows]
+
     def get(self, reference: str) -> CallbackRecord | None:
         with self._engine.connect() as connection:
             return self._first(
@@ -219,7 +411,7 @@ class CallbackRepository:
             )
 
     def purge(self, retention_days: int, now: datetime) -> list[tuple[str, str]]:
-        """Remove phone, name and excerpt from requests closed longer ago than the retention.
+        """Remove phone, name, excerpt and notes from requests closed longer than the retention ago.
 
         Returns (channel, sender id) of each purged request, so their conversations can go too.
         """
@@ -242,6 +434,9 @@ class CallbackRepository:
                 update(callback_request)
                 .where(callback_request.c.id.in_(ids))
                 .values(phone=None, name=None, excerpt=None, purged_at=now)
+            )
+            connection.execute(
+                update(request_note).where(request_note.c.request_id.in_(ids)).values(text=None)
             )
             connection.execute(
                 insert(audit_event),

@@ -73,6 +73,21 @@ class StaffRepository:
             ).first()
         return None if row is None else StaffAccount.of(row)
 
+    def all(self) -> list[StaffAccount]:
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(staff_account).order_by(staff_account.c.name))
+            return [StaffAccount.of(row) for row in rows]
+
+    def set_disabled(self, name: str, disabled_at: datetime | None) -> bool:
+        """Disable (a time) or enable (None) an account; False when there is no such account."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(staff_account)
+                .where(staff_account.c.name == name)
+                .values(disabled_at=disabled_at)
+            )
+        return bool(result.rowcount)
+
     def login_failed(self, name: str, max_failures: int, locked_until: datetime) -> None:
         """Count a failed login; at `max_failures` in a row the account locks until then."""
         with self._engine.begin() as connection:

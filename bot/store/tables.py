@@ -62,7 +62,8 @@ callback_request = Table(
     Column("referral_code", String(64)),
     Column("status", String(32), nullable=False, index=True),
     Column("assigned_to", String(100)),
-    Column("notes", Text),
+    # Calls that did not reach the resident ("niet bereikbaar"), for the retry count.
+    Column("call_attempts", Integer, nullable=False, server_default="0"),
     Column("called_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
     # When phone, name and excerpt were removed after the retention period.
@@ -116,3 +117,45 @@ staff_account = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
 )
+
+request_note = Table(
+    "request_note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "request_id",
+        Integer,
+        ForeignKey("callback_request.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("author", String(100), nullable=False),
+    # Emptied with the phone number when the request's personal data is purged.
+    Column("text", Text),
+)
+
+
+def _token_table(name: str) -> Table:
+    """Secrets that stand for a logged-in staff member; only a SHA-256 of each is stored."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column(
+            "staff_name",
+            String(100),
+            ForeignKey("staff_account.name", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("last_seen_at", UtcDateTime, nullable=False),
+        Column("csrf_token", String(64)),
+    )
+
+
+# A browser login (with its CSRF token); ends on logout or after the idle timeout.
+staff_session = _token_table("staff_session")
+# A token for the JSON API, acting as one staff member; lasts until revoked.
+api_token = _token_table("api_token")

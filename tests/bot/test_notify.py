@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from bot.notify import SmtpNotifier, WebhookNotifier, deliver_due
 from bot.servers import free_port
 from bot.store.db import make_engine, migrate
-from bot.store.repository import CallbackRepository, NewCallback
+from bot.store.repository import CallbackRepository, NewCallback, Status
 from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -110,7 +110,7 @@ def test_worker_process_announces_and_purges(tmp_path: Path) -> None:
     repository, reference = repository_with_request(tmp_path)
     old = NewCallback("k0", "rest", "bob", "+32470000000", "Bob", "voormiddag", "woonclub", "")
     old_reference = repository.save(old, NOW - timedelta(days=60)).record.reference
-    repository.close(old_reference, "staff", NOW - timedelta(days=40))
+    repository.set_status(old_reference, Status.afgesloten, "staff", NOW - timedelta(days=40))
     port = free_port()
     env = {
         "HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}",

@@ -95,7 +95,7 @@ def test_open_request_and_changing_its_moment(engine: Engine) -> None:
     changed = repository.get(saved.record.reference)
     assert changed is not None and changed.preferred_moment == "namiddag"
     assert repository.audit_actions(saved.record.reference) == ["aangemaakt", "moment gewijzigd"]
-    repository.close(saved.record.reference, "staff", NOW)
+    repository.set_status(saved.record.reference, Status.afgesloten, "staff", NOW)
     assert repository.open_request("rest", "alice") is None
 
 
@@ -104,8 +104,8 @@ def test_purge_removes_personal_data_after_retention_only(engine: Engine) -> Non
     old = repository.save(request("k-old"), NOW).record
     recent = repository.save(request("k-recent", "bob"), NOW).record
     still_open = repository.save(request("k-open", "carol"), NOW).record
-    repository.close(old.reference, "staff", NOW - timedelta(days=31))
-    repository.close(recent.reference, "staff", NOW - timedelta(days=5))
+    repository.set_status(old.reference, Status.afgesloten, "staff", NOW - timedelta(days=31))
+    repository.set_status(recent.reference, Status.afgesloten, "staff", NOW - timedelta(days=5))
     assert repository.purge(30, NOW) == [("rest", "alice")]
     assert repository.purge(30, NOW) == []  # already done
     purged = repository.get(old.reference)

@@ -1,0 +1,89 @@
+"""Every fact in the catalogue with its age, so staff see what needs re-checking."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel
+
+from bot.content.answers import is_stale
+from bot.content.loader import Catalogue
+from bot.content.models import Contact, Fact, Hours, Location, Sourced, UrgentNumber
+
+FIELD_NAMES = {
+    "about": "wat",
+    "who": "voor wie",
+    "price": "prijs",
+    "signup": "inschrijven",
+    "phone": "telefoon",
+    "address": "adres",
+    "hours": "openingsuren",
+    "notes": "extra info",
+    "closed": "gesloten",
+    "contact": "contactpunt",
+    "urgent": "dringende hulp",
+    "danger": "gevaar",
+    "suicide": "zelfdoding",
+    "violence": "geweld",
+    "homeless": "geen slaapplaats",
+}
+
+
+@dataclass(frozen=True)
+class FactRow:
+    place: str
+    field: str
+    text: str
+    source: str
+    checked: date
+    age_days: int
+    stale: bool
+
+
+def _shown(fact: Sourced) -> str:
+    if isinstance(fact, Hours):
+        return "gekend" if fact.known else "onbekend"
+    if isinstance(fact, Fact) and not fact.known:
+        return "onbekend"
+    if isinstance(fact, UrgentNumber):
+        return f"{fact.number}: {fact.text}"
+    return str(getattr(fact, "text", ""))
+
+
+def _walk(value: Any, place: str, field: str) -> Iterator[tuple[str, str, Sourced]]:
+    if isinstance(value, Sourced):
+        yield place, field, value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _walk(item, place, field)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            key = str(getattr(key, "value", key))
+            yield from _walk(item, place, f"{field} ({FIELD_NAMES.get(key, key)})")
+    elif isinstance(value, BaseModel):
+        inner = f"{place} › {value.name}" if isinstance(value, (Location, Contact)) else place
+        for name in value.__fields__:
+            yield from _walk(getattr(value, name), inner, FIELD_NAMES.get(name, name))
+
+
+def review(catalogue: Catalogue, today: date, staleness_days: int) -> list[FactRow]:
+    """All facts, the oldest first."""
+    found = list(_walk(catalogue.general, "Algemeen", ""))
+    for service in catalogue.services.values():
+        found += _walk(service, service.name, "")
+    rows = [
+        FactRow(
+            place,
+            field.strip(),
+            _shown(fact),
+            fact.source,
+            fact.checked,
+            (today - fact.checked).days,
+            is_stale(fact, today, staleness_days),
+        )
+        for place, field, fact in found
+    ]
+    return sorted(rows, key=lambda row: (row.checked, row.place, row.field))

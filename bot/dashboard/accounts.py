@@ -1,0 +1,97 @@
+"""Account management for admins: add, disable and enable staff accounts."""
+
+from __future__ import annotations
+
+import re
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from bot.dashboard.auth import MIN_PASSWORD_LENGTH, WeakPassword
+from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.store.staff import Role, StaffExists
+
+NAME = re.compile(r"^[\w.\- ]{2,60}$")
+# Shown after a change; the query string carries only the key, never text.
+DONE = {
+    "toegevoegd": "Account toegevoegd.",
+    "uitgeschakeld": "Account uitgeschakeld. Die persoon is meteen uitgelogd.",
+    "ingeschakeld": "Account weer ingeschakeld.",
+}
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("accounts")
+
+    async def page(request: Request, status: int = 200, message: str | None = None) -> HTTPResponse:
+        found = services(request)
+        return render(
+            request,
+            "accounts.html",
+            status,
+            accounts=await off_loop(found.staff.all),
+            events=await off_loop(found.requests.events),
+            min_length=MIN_PASSWORD_LENGTH,
+            message=message,
+        )
+
+    @bp.get("/accounts")
+    @staff_page(admin=True)
+    async def accounts(request: Request) -> HTTPResponse:
+        return await page(request, message=DONE.get(request.args.get("bericht", "")))
+
+    @bp.post("/accounts")
+    @staff_page(admin=True)
+    async def add(request: Request) -> HTTPResponse:
+        found = services(request)
+        admin = session_of(request)
+        assert admin is not None
+        name = (request.form.get("naam") or "").strip()
+        password = request.form.get("wachtwoord") or ""
+        role = request.form.get("rol") or ""
+        if not NAME.match(name) or role not in {r.value for r in Role}:
+            return await page(request, 400, "Geef een naam (2 tot 60 tekens) en een rol.")
+        try:
+            password_hash = await off_loop(found.passwords.hash, password)
+            await off_loop(found.staff.add, name, Role(role), password_hash, found.clock())
+        except WeakPassword:
+            return await page(
+                request, 400, f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens hebben."
+            )
+        except StaffExists:
+            return await page(request, 400, "Die naam bestaat al.")
+        await off_loop(
+            found.requests.record_event,
+            admin.staff_name,
+            "account toegevoegd",
+            found.clock(),
+            f"{name} ({role})",
+        )
+        return response.redirect("/accounts?bericht=toegevoegd", status=303)
+
+    @bp.post("/accounts/<name:str>/<change:(uitschakelen|inschakelen)>")
+    @staff_page(admin=True)
+    async def toggle(request: Request, name: str, change: str) -> HTTPResponse:
+        found = services(request)
+        admin = session_of(request)
+        assert admin is not None
+        if name == admin.staff_name:
+            return await page(request, 400, "Je kan je eigen account niet uitschakelen.")
+        now = found.clock()
+        disable = change == "uitschakelen"
+        if not await off_loop(found.staff.set_disabled, name, now if disable else None):
+            return await page(request, 404, "Dat account bestaat niet.")
+        if disable:
+            await off_loop(found.sessions.revoke_all, name)
+            await off_loop(found.tokens.revoke_all, name)
+        await off_loop(
+            found.requests.record_event,
+            admin.staff_name,
+            "account uitgeschakeld" if disable else "account ingeschakeld",
+            now,
+            name,
+        )
+        done = "uitgeschakeld" if disable else "ingeschakeld"
+        return response.redirect(f"/accounts?bericht={done}", status=303)
+
+    return bp

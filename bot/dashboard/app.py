@@ -1,0 +1,129 @@
+"""The staff dashboard: a Sanic app factory. Nothing is created until `create_app` is called."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sanic import Request, Sanic, response
+from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
+from sanic.response import HTTPResponse
+
+from bot.content.loader import CatalogueStore
+from bot.dashboard import accounts, api, inbox, login, reports
+from bot.dashboard.auth import Passwords
+from bot.dashboard.present import channel_label, topic_label
+from bot.dashboard.web import (
+    Services,
+    add_security_headers,
+    load_session,
+    render,
+)
+from bot.settings import Settings
+from bot.store.db import make_engine, migrate
+from bot.store.repository import CallbackRepository
+from bot.store.sessions import ApiTokenRepository, SessionRepository
+from bot.store.staff import StaffRepository
+
+HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
+
+
+def templates(settings: Settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    zone = settings.timezone
+
+    def when(value: datetime | None) -> str:
+        return "" if value is None else value.astimezone(zone).strftime("%d-%m-%Y %H:%M")
+
+    env.filters.update(when=when, topic=topic_label, channel=channel_label)
+    return env
+
+
+class DashboardErrors(ErrorHandler):
+    """Errors as a Dutch page (or JSON under /api/), never a stack trace."""
+
+    def default(self, request: Request, exception: Exception) -> HTTPResponse:
+        status = exception.status_code if isinstance(exception, SanicException) else 500
+        if status >= 500:
+            log.exception("Dashboard error on %s", request.path, exc_info=exception)
+        message = (
+            str(exception)
+            if isinstance(exception, SanicException) and status < 500
+            else "Er ging iets mis. Probeer het later opnieuw."
+        )
+        if request.path.startswith("/api/"):
+            return api.problem(status, message)
+        if status == 404:
+            message = "Deze pagina bestaat niet."
+            if request.path.startswith("/verzoeken/"):
+                message = "Dit verzoek bestaat niet (meer)."
+        if not hasattr(request.ctx, "session"):
+            request.ctx.session = None
+        return render(request, "error.html", status, message=message)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    name: str = "hulpbot_dashboard",
+) -> Sanic:
+    """The dashboard for `settings`; the database is migrated before the first request."""
+    engine = make_engine(settings.database_url)
+    app = Sanic(name, error_handler=DashboardErrors(), register=False)
+    app.config.FALLBACK_ERROR_FORMAT = "html"
+    app.ctx.engine = engine
+    app.ctx.tracker = make_engine(settings.tracker_db_url)
+    app.ctx.services = Services(
+        settings=settings,
+        clock=clock or settings.now,
+        requests=CallbackRepository(engine),
+        staff=StaffRepository(engine),
+        sessions=SessionRepository(engine),
+        tokens=ApiTokenRepository(engine),
+        passwords=Passwords(),
+        catalogue=CatalogueStore(settings.content_dir),
+        tracker=app.ctx.tracker,
+        templates=templates(settings),
+    )
+
+    @app.before_server_start
+    async def prepare(app: Sanic, _loop: object) -> None:
+        migrate(engine)
+        await app.ctx.services.catalogue.current()
+
+    @app.after_server_stop
+    async def close(app: Sanic, _loop: object) -> None:
+        engine.dispose()
+        app.ctx.tracker.dispose()
+
+    app.register_middleware(load_session, "request")
+    app.register_middleware(add_security_headers, "response")
+    app.static("/static", HERE / "static", name="static")
+    for area in (
+        login.blueprint(),
+        inbox.blueprint(),
+        reports.content_blueprint(),
+        reports.statistics_blueprint(),
+        reports.export_blueprint(),
+        accounts.blueprint(),
+        api.blueprint(),
+    ):
+        app.blueprint(area)
+
+    @app.get("/gezond")
+    async def health(request: Request) -> HTTPResponse:
+        return response.text("ok")
+
+    return app

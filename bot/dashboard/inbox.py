@@ -1,0 +1,135 @@
+"""The inbox: the list of call-back requests, one request in detail, and what staff do with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sanic import Blueprint, Request, response
+from sanic.exceptions import NotFound
+from sanic.response import HTTPResponse
+
+from bot.dashboard.present import row
+from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.store.conversations import transcript
+from bot.store.repository import CallbackRepository, Filters, Status, UnknownRequest
+
+PAGE_SIZE = 50
+# One change to a request, made by a staff member at a moment.
+Change = Callable[[CallbackRepository, str, datetime], None]
+MAX_NOTE_LENGTH = 2000
+
+
+def filters_of(request: Request) -> Filters:
+    """Filters from the query string; unknown statuses are ignored rather than failing."""
+    status = request.args.get("status") or None
+    return Filters(
+        status=status if status in {s.value for s in Status} else None,
+        channel=request.args.get("kanaal") or None,
+        topic=request.args.get("onderwerp") or None,
+    )
+
+
+def page_number(request: Request) -> int:
+    raw = request.args.get("pagina", "1")
+    return max(1, int(raw)) if raw.isdigit() else 1
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("inbox")
+
+    @bp.get("/")
+    async def home(request: Request) -> HTTPResponse:
+        return response.redirect("/verzoeken")
+
+    @bp.get("/verzoeken")
+    @staff_page()
+    async def inbox(request: Request) -> HTTPResponse:
+        found = services(request)
+        filters = filters_of(request)
+        number = page_number(request)
+        page = await off_loop(found.requests.page, filters, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        in_use = await off_loop(found.requests.values_in_use)
+        catalogue = await found.catalogue.current()
+        now = found.clock()
+        hours = catalogue.general.contact.hours
+        return render(
+            request,
+            "inbox.html",
+            rows=[row(r, hours, now, found.settings.timezone) for r in page.records],
+            total=page.total,
+            filters=filters,
+            page_number=number,
+            last_page=max(1, -(-page.total // PAGE_SIZE)),
+            statuses=[s.value for s in Status],
+            channels=in_use["channel"],
+            topics=in_use["topic"],
+        )
+
+    @bp.get("/verzoeken/<reference:str>")
+    @staff_page()
+    async def detail(request: Request, reference: str) -> HTTPResponse:
+        found = services(request)
+        shown = await off_loop(found.requests.detail, reference)
+        if shown is None:
+            raise NotFound("Dit verzoek bestaat niet (meer).")
+        turns = await off_loop(transcript, found.tracker, shown.record.sender_id)
+        catalogue = await found.catalogue.current()
+        return render(
+            request,
+            "detail.html",
+            detail=shown,
+            row=row(
+                shown.record,
+                catalogue.general.contact.hours,
+                found.clock(),
+                found.settings.timezone,
+            ),
+            turns=turns,
+            statuses=[s.value for s in Status],
+            message="Opgeslagen." if request.args.get("bericht") == "opgeslagen" else None,
+        )
+
+    async def act(request: Request, reference: str, change: Change) -> HTTPResponse:
+        """Run one change as the logged-in staff member, then show the request again."""
+        found = services(request)
+        session = session_of(request)
+        assert session is not None
+        try:
+            await off_loop(change, found.requests, session.staff_name, found.clock())
+        except UnknownRequest as exc:
+            raise NotFound("Dit verzoek bestaat niet (meer).") from exc
+        return response.redirect(f"/verzoeken/{reference}?bericht=opgeslagen", status=303)
+
+    @bp.post("/verzoeken/<reference:str>/ik-bel")
+    @staff_page()
+    async def claim(request: Request, reference: str) -> HTTPResponse:
+        return await act(request, reference, lambda s, who, now: s.claim(reference, who, now))
+
+    @bp.post("/verzoeken/<reference:str>/status")
+    @staff_page()
+    async def set_status(request: Request, reference: str) -> HTTPResponse:
+        try:
+            status = Status(request.form.get("status"))
+        except ValueError:
+            return render(request, "error.html", 400, message="Kies een geldige status.")
+        return await act(
+            request, reference, lambda s, who, now: s.set_status(reference, status, who, now)
+        )
+
+    @bp.post("/verzoeken/<reference:str>/notitie")
+    @staff_page()
+    async def add_note(request: Request, reference: str) -> HTTPResponse:
+        text = (request.form.get("notitie") or "").strip()
+        if not text or len(text) > MAX_NOTE_LENGTH:
+            return render(
+                request,
+                "error.html",
+                400,
+                message=f"Een notitie heeft 1 tot {MAX_NOTE_LENGTH} tekens.",
+            )
+        return await act(
+            request, reference, lambda s, who, now: s.add_note(reference, who, text, now)
+        )
+
+    return bp

@@ -1,0 +1,138 @@
+"""The content check, the statistics and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timedelta, timezone
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from bot.content.review import review
+from bot.dashboard.present import channel_label, topic_label
+from bot.dashboard.statistics import compute, duration_text
+from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.store.repository import CallbackRecord
+
+STATISTICS_DAYS = 30
+EXPORT_COLUMNS = (
+    "reference",
+    "created_at",
+    "channel",
+    "topic",
+    "status",
+    "name",
+    "phone",
+    "preferred_moment",
+    "referral_code",
+    "assigned_to",
+    "call_attempts",
+    "called_at",
+    "closed_at",
+)
+# A cell starting with one of these is a formula to a spreadsheet program.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+def csv_cell(value: object) -> str:
+    """Text for one cell; what a resident typed can never run as a spreadsheet formula."""
+    if value is None:
+        return ""
+    text = value.isoformat(timespec="minutes") if isinstance(value, datetime) else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_csv(records: list[CallbackRecord]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(EXPORT_COLUMNS)
+    for record in records:
+        writer.writerow(csv_cell(getattr(record, column)) for column in EXPORT_COLUMNS)
+    return out.getvalue()
+
+
+def content_blueprint() -> Blueprint:
+    bp = Blueprint("content")
+
+    @bp.get("/inhoud")
+    @staff_page()
+    async def content(request: Request) -> HTTPResponse:
+        found = services(request)
+        catalogue = await found.catalogue.current()
+        rows = review(catalogue, found.clock().date(), found.settings.staleness_days)
+        return render(
+            request,
+            "content.html",
+            rows=rows,
+            stale=sum(r.stale for r in rows),
+            staleness_days=found.settings.staleness_days,
+        )
+
+    return bp
+
+
+def statistics_blueprint() -> Blueprint:
+    bp = Blueprint("statistics")
+
+    @bp.get("/statistiek")
+    @staff_page()
+    async def statistics(request: Request) -> HTTPResponse:
+        found = services(request)
+        now = found.clock()
+        zone = found.settings.timezone
+        records = await off_loop(found.requests.since, now - timedelta(days=STATISTICS_DAYS + 1))
+        stats = compute(
+            records,
+            now.astimezone(zone).date(),
+            STATISTICS_DAYS,
+            zone,
+            topic_label,
+            channel_label,
+        )
+        median = stats.median_first_call
+        return render(
+            request,
+            "statistics.html",
+            stats=stats,
+            median=None if median is None else duration_text(median),
+        )
+
+    return bp
+
+
+def export_blueprint() -> Blueprint:
+    bp = Blueprint("export")
+
+    @bp.get("/export")
+    @staff_page(admin=True)
+    async def warning(request: Request) -> HTTPResponse:
+        return render(request, "export.html")
+
+    @bp.post("/export")
+    @staff_page(admin=True)
+    async def export(request: Request) -> HTTPResponse:
+        found = services(request)
+        session = session_of(request)
+        assert session is not None
+        now = found.clock()
+        records = await off_loop(found.requests.since, EPOCH)
+        await off_loop(
+            found.requests.record_event,
+            session.staff_name,
+            "export",
+            now,
+            f"{len(records)} verzoeken",
+        )
+        return response.text(
+            export_csv(records),
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": (
+                    f'attachment; filename="terugbelverzoeken-{now:%Y-%m-%d}.csv"'
+                )
+            },
+        )
+
+    return bp

@@ -1,0 +1,165 @@
+"""What every dashboard area shares: the services, the login check, CSRF, rendering, headers."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import secrets
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from jinja2 import Environment
+from sanic import Request, response
+from sanic.response import BaseHTTPResponse, HTTPResponse
+from sqlalchemy.engine import Engine
+
+from bot.content.loader import CatalogueStore
+from bot.dashboard.auth import Passwords
+from bot.settings import Settings
+from bot.store.repository import CallbackRepository
+from bot.store.sessions import ApiTokenRepository, Session, SessionRepository
+from bot.store.staff import Role, StaffRepository
+
+SESSION_COOKIE = "hulpbot_sessie"
+LOGIN_COOKIE = "hulpbot_login"
+T = TypeVar("T")
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
+
+# No inline script or style anywhere, no outside origin, never framed.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: Settings
+    clock: Callable[[], datetime]
+    requests: CallbackRepository
+    staff: StaffRepository
+    sessions: SessionRepository
+    tokens: ApiTokenRepository
+    passwords: Passwords
+    catalogue: CatalogueStore
+    tracker: Engine
+    templates: Environment
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.settings.dashboard_idle_minutes)
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.ctx.services
+    return found
+
+
+async def off_loop(function: Callable[..., T], *args: Any) -> T:
+    """Database work and password hashing run in a thread, never on the event loop."""
+    return await asyncio.to_thread(function, *args)
+
+
+def session_of(request: Request) -> Session | None:
+    found: Session | None = request.ctx.session
+    return found
+
+
+async def load_session(request: Request) -> None:
+    """Request middleware: who is logged in (None when nobody, or the session ran out)."""
+    request.ctx.session = None
+    request.ctx.session_expired = False
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and not request.path.startswith(("/static/", "/api/")):
+        found = services(request)
+        request.ctx.session = await off_loop(found.sessions.find, token, found.clock(), found.idle)
+        request.ctx.session_expired = request.ctx.session is None
+
+
+async def add_security_headers(request: Request, resp: BaseHTTPResponse) -> None:
+    """Response middleware: on every page, error pages and the API included."""
+    for name, value in SECURITY_HEADERS.items():
+        resp.headers.setdefault(name, value)
+    # Pages show personal data: no copies in shared or browser caches.
+    if not request.path.startswith("/static/"):
+        resp.headers.setdefault("Cache-Control", "no-store")
+
+
+def set_cookie(
+    request: Request, resp: HTTPResponse, name: str, value: str, *, clear: bool = False
+) -> None:
+    """Our cookies are never readable by script, never sent from another site."""
+    resp.cookies[name] = value
+    cookie = resp.cookies[name]
+    cookie["httponly"] = True
+    cookie["samesite"] = "Strict"
+    cookie["path"] = "/"
+    cookie["secure"] = services(request).settings.dashboard_secure_cookies
+    if clear:
+        cookie["max-age"] = 0
+
+
+def clear_cookie(request: Request, resp: HTTPResponse, name: str) -> None:
+    set_cookie(request, resp, name, "", clear=True)
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
+    found = services(request)
+    page = found.templates.get_template(template).render(
+        session=session_of(request),
+        path=request.path,
+        now=found.clock(),
+        **context,
+    )
+    return response.html(page, status=status)
+
+
+def csrf_ok(expected: str, sent: str | None) -> bool:
+    return bool(expected) and sent is not None and hmac.compare_digest(expected, sent)
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def staff_page(admin: bool = False) -> Callable[[Handler], Handler]:
+    """Pages for logged-in staff (`admin=True`: admins only); every POST must carry the CSRF token.
+
+    A visitor who is not logged in goes to the login page and comes back afterwards.
+    """
+
+    def decorate(handler: Handler) -> Handler:
+        @wraps(handler)
+        async def checked(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+            session = session_of(request)
+            if session is None:
+                back = request.path if request.method == "GET" else "/verzoeken"
+                reason = "&verlopen=1" if request.ctx.session_expired else ""
+                return response.redirect(f"/inloggen?volgende={quote(back)}{reason}")
+            if admin and session.role != Role.admin.value:
+                return render(request, "error.html", 403, message="Dit mag alleen een beheerder.")
+            if request.method == "POST" and not csrf_ok(
+                session.csrf_token, request.form.get("csrf")
+            ):
+                return render(
+                    request,
+                    "error.html",
+                    403,
+                    message="Dit formulier is verlopen. Herlaad de pagina en probeer opnieuw.",
+                )
+            return await handler(request, *args, **kwargs)
+
+        return checked
+
+    return decorate
