@@ -100,6 +100,45 @@ def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) ->
     return 0
 
 
+def staff_token(settings: Settings, name: str) -> int:
+    """A token for the JSON API that acts as `name`; shown once, only its hash is kept."""
+    from bot.store.db import make_engine, migrate
+    from bot.store.sessions import ApiTokenRepository
+    from bot.store.staff import StaffRepository
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    account = StaffRepository(engine).get(name)
+    if account is None or account.disabled_at is not None:
+        print(f"No enabled account named {name!r}.", file=sys.stderr)
+        return 1
+    token = ApiTokenRepository(engine).issue(name, settings.now())
+    print(f"API token for {name} (shown once; send it as 'Authorization: Bearer TOKEN'):")
+    print(token)
+    return 0
+
+
+def run_dashboard(settings: Settings) -> int:
+    import logging
+
+    from bot.dashboard.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = create_app(settings)
+    print(
+        f"Dashboard for staff: http://{settings.dashboard_host}:{settings.dashboard_port}/ "
+        "(add an account with: .venv/bin/bot staff add NAME --role admin)",
+        flush=True,
+    )
+    app.run(
+        host=settings.dashboard_host,
+        port=settings.dashboard_port,
+        access_log=False,
+        motd=False,
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bot", description="Hulpbot Mechelen tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff_add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    staff_token_cmd = staff_commands.add_parser("token", help="make a token for the JSON API")
+    staff_token_cmd.add_argument("name")
+    commands.add_parser("dashboard", help="run the staff dashboard")
     worker = commands.add_parser("worker", help="announce new requests and purge daily")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
     forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
@@ -134,8 +176,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "check-content":
         return check_content(settings.content_dir)
+    if args.command == "staff" and args.staff_command == "token":
+        return staff_token(settings, args.name)
     if args.command == "staff":
         return add_staff(settings, args.name, args.role, args.password_stdin)
+    if args.command == "dashboard":
+        return run_dashboard(settings)
     if args.command == "migrate":
         from bot.store.db import make_engine, migrate
 

@@ -77,9 +77,13 @@ def create_app(
     settings: Settings,
     *,
     clock: Callable[[], datetime] | None = None,
+    passwords: Passwords | None = None,
     name: str = "hulpbot_dashboard",
 ) -> Sanic:
-    """The dashboard for `settings`; the database is migrated before the first request."""
+    """The dashboard for `settings`; the database is migrated before the first request.
+
+    `clock` and `passwords` are for tests: a clock they can move, cheaper hashing.
+    """
     engine = make_engine(settings.database_url)
     app = Sanic(name, error_handler=DashboardErrors(), register=False)
     app.config.FALLBACK_ERROR_FORMAT = "html"
@@ -92,7 +96,7 @@ def create_app(
         staff=StaffRepository(engine),
         sessions=SessionRepository(engine),
         tokens=ApiTokenRepository(engine),
-        passwords=Passwords(),
+        passwords=passwords or Passwords(),
         catalogue=CatalogueStore(settings.content_dir),
         tracker=app.ctx.tracker,
         templates=templates(settings),

@@ -33,15 +33,17 @@ EXPORT_COLUMNS = (
 )
 # A cell starting with one of these is a formula to a spreadsheet program.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What people typed; phone numbers are E.164 made by us and keep their "+".
+TYPED_COLUMNS = {"name", "referral_code", "assigned_to", "topic", "preferred_moment"}
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-def csv_cell(value: object) -> str:
-    """Text for one cell; what a resident typed can never run as a spreadsheet formula."""
+def csv_cell(value: object, typed: bool) -> str:
+    """Text for one cell; what someone typed can never run as a spreadsheet formula."""
     if value is None:
         return ""
     text = value.isoformat(timespec="minutes") if isinstance(value, datetime) else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if typed and text.startswith(FORMULA_START) else text
 
 
 def export_csv(records: list[CallbackRecord]) -> str:
@@ -49,7 +51,9 @@ def export_csv(records: list[CallbackRecord]) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
     for record in records:
-        writer.writerow(csv_cell(getattr(record, column)) for column in EXPORT_COLUMNS)
+        writer.writerow(
+            csv_cell(getattr(record, column), column in TYPED_COLUMNS) for column in EXPORT_COLUMNS
+        )
     return out.getvalue()
 
 

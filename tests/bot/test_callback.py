@@ -116,3 +116,25 @@ def test_confirming_a_known_number() -> None:
     assert cb.read_phone("ander nummer", "+32470123456") is None
     assert cb.read_phone("0499 11 22 33", "+32470123456") == "+32499112233"
     assert cb.read_phone("ja", None) is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "created", "late_after"),
+    [
+        ("voormiddag", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 12, 0)),
+        ("namiddag", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 16, 0)),
+        ("maakt niet uit", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 16, 0)),
+        ("voormiddag", at(2026, 11, 27, 15, 0), at(2026, 11, 30, 12, 0)),
+    ],
+    ids=["morning", "afternoon", "any-time", "friday-after-hours"],
+)
+def test_promise_runs_out_at_the_end_of_the_promised_half_day(
+    moment: str, created: datetime, late_after: datetime
+) -> None:
+    assert cb.promised_by(OFFICE, moment, created) == late_after
+
+
+def test_promise_with_unknown_hours_runs_out_after_the_next_working_day() -> None:
+    unknown = Hours.parse_obj({**TEST_HOURS, "weekly": None})
+    friday = at(2026, 11, 27, 10, 0)
+    assert cb.promised_by(unknown, "voormiddag", friday) == at(2026, 12, 1, 0, 0)

@@ -4,12 +4,21 @@ import re
 from datetime import datetime, timedelta, timezone
 from threading import Barrier, Thread
 
+import pytest
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from bot.store.db import downgrade, migrate
-from bot.store.repository import CallbackRepository, NewCallback, Status
-from bot.store.tables import audit_event, callback_request, notification_outbox
+from bot.store.repository import (
+    CallbackRepository,
+    Filters,
+    NewCallback,
+    Status,
+    UnknownRequest,
+)
+from bot.store.sessions import SessionRepository
+from bot.store.staff import Role, StaffRepository
+from bot.store.tables import audit_event, callback_request, notification_outbox, staff_session
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -134,3 +143,69 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_page_filters_newest_first_with_a_total(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    for n in range(5):
+        repository.save(request(f"k{n}", f"s{n}"), NOW + timedelta(minutes=n))
+    first = repository.page(Filters(), limit=2)
+    assert first.total == 5 and [r.sender_id for r in first.records] == ["s4", "s3"]
+    assert [r.sender_id for r in repository.page(Filters(), 2, 4).records] == ["s0"]
+    repository.set_status(first.records[0].reference, Status.gebeld, "anna", NOW)
+    called = repository.page(Filters(status="gebeld", channel="rest", topic="woonclub"), 10)
+    assert called.total == 1 and called.records[0].sender_id == "s4"
+    assert repository.page(Filters(channel="sms"), 10).total == 0
+    assert repository.values_in_use() == {"channel": ["rest"], "topic": ["woonclub"]}
+
+
+def test_status_keeps_call_and_closing_times_in_step(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    reference = repository.save(request(), NOW).record.reference
+    repository.claim(reference, "bram", NOW)
+    repository.set_status(reference, Status.niet_bereikbaar, "bram", NOW + timedelta(hours=1))
+    unreached = repository.get(reference)
+    assert unreached is not None and unreached.call_attempts == 1
+    assert unreached.called_at == NOW + timedelta(hours=1) and unreached.closed_at is None
+    repository.set_status(reference, Status.gebeld, "bram", NOW + timedelta(hours=3))
+    reached = repository.get(reference)
+    assert reached is not None
+    assert reached.called_at == NOW + timedelta(hours=1)  # the first attempt stays
+    assert reached.closed_at == NOW + timedelta(hours=3)
+    repository.set_status(reference, Status.in_behandeling, "anna", NOW + timedelta(hours=4))
+    reopened = repository.get(reference)
+    assert reopened is not None and reopened.closed_at is None
+    repository.claim(reference, "anna", NOW + timedelta(hours=5))
+    detail = repository.detail(reference)
+    assert detail is not None and detail.audit[-1].detail == "overgenomen van bram"
+    with pytest.raises(UnknownRequest):
+        repository.claim("MB-ZZZZ", "anna", NOW)
+
+
+def test_purge_also_empties_notes(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    reference = repository.save(request(), NOW - timedelta(days=40)).record.reference
+    repository.add_note(reference, "bram", "Mevrouw woont op de Grote Markt", NOW)
+    repository.set_status(reference, Status.afgesloten, "bram", NOW - timedelta(days=35))
+    repository.purge(30, NOW)
+    detail = repository.detail(reference)
+    assert detail is not None and [n.text for n in detail.notes] == [None]
+
+
+def test_sessions_expire_when_idle_and_end_on_logout(engine: Engine) -> None:
+    staff = StaffRepository(engine)
+    staff.add("bram", Role.staff, "not-a-real-hash", NOW)
+    sessions = SessionRepository(engine)
+    token = sessions.start("bram", NOW)
+    idle = timedelta(minutes=30)
+    found = sessions.find(token, NOW + timedelta(minutes=20), idle)
+    assert found is not None and found.role == "staff" and len(found.csrf_token) > 20
+    assert sessions.find(token, NOW + timedelta(minutes=45), idle) is not None  # touched at 20
+    assert sessions.find(token, NOW + timedelta(minutes=80), idle) is None
+    assert sessions.find(token, NOW + timedelta(minutes=81), idle) is None  # deleted
+    other = sessions.start("bram", NOW)
+    sessions.revoke(other)
+    assert sessions.find(other, NOW, idle) is None
+    with engine.connect() as connection:
+        stored = connection.execute(select(staff_session.c.token_hash)).scalars().all()
+    assert token not in stored and other not in stored  # only hashes are kept
