@@ -1,4 +1,4 @@
-"""Start and stop the Rasa server and the action server as real processes (logs masked).
+"""Start and stop the Rasa server, the action server and the dashboard as real processes.
 
 The end-to-end tests and `make bench` use the same code, so what is measured is
 what is tested.
@@ -78,12 +78,13 @@ def running(
     log: Path,
     env: Mapping[str, str] | None = None,
     timeout: float = 180,
+    module: str = "bot.launch",
 ) -> Iterator[Server]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         started = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.launch", *args],
+            [sys.executable, "-m", module, *args],
             cwd=PROJECT_ROOT,
             env=child_env(env),
             stdout=out,
@@ -141,4 +142,13 @@ def rasa_server(
         *(["--debug"] if debug else []),
     ]
     with running(args, f"{url}/status", url, log, env) as server:
+        yield server
+
+
+@contextmanager
+def dashboard_server(port: int, log: Path, env: Mapping[str, str]) -> Iterator[Server]:
+    """The staff dashboard (`bot dashboard`) on `port`, with the database settings in `env`."""
+    url = f"http://127.0.0.1:{port}"
+    settings = {**env, "HULPBOT_DASHBOARD_HOST": "127.0.0.1", "HULPBOT_DASHBOARD_PORT": str(port)}
+    with running(["dashboard"], f"{url}/gezond", url, log, settings, module="bot.cli") as server:
         yield server

@@ -57,6 +57,8 @@ class Assistant:
     url: str
     tracker_db: Path
     database_url: str
+    # The settings the servers run with, for other processes that share their data.
+    env: dict[str, str]
 
     def resident(self) -> Resident:
         return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
@@ -84,7 +86,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
         action_server(action_port, ACTION_LOG, env, debug=True),
         rasa_server(MODEL, rasa_port, endpoints, RASA_LOG, env, debug=True) as rasa,
     ):
-        yield Assistant(rasa.url, base / "tracker.db", env["HULPBOT_DATABASE_URL"])
+        yield Assistant(
+            rasa.url,
+            base / "tracker.db",
+            env["HULPBOT_DATABASE_URL"],
+            {**env, "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}"},
+        )
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
@@ -93,3 +100,13 @@ def texts(messages: list[dict[str, Any]]) -> list[str]:
 
 def payloads(message: dict[str, Any]) -> list[str]:
     return [b["payload"] for b in message.get("buttons", [])]
+
+
+def fill_form(resident: Resident, phone: str = "0470 12 34 56") -> list[str]:
+    """From the consent question to the summary; returns the summary messages."""
+    assert texts(resident.say("ja"))[-1] == "Wat is je telefoonnummer? Bijvoorbeeld: 0470 12 34 56."
+    assert texts(resident.say(phone))[-1].startswith("Wat is je voornaam?")
+    assert texts(resident.say("Fatima"))[-1] == "Wanneer bellen we je het best?"
+    topic = resident.say("voormiddag")
+    assert topic[-1]["text"] == "Gaat het over de Woonclub?"
+    return texts(resident.say("ja"))

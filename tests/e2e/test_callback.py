@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRecord, CallbackRepository
 from bot.store.tables import callback_request
-from tests.e2e.conftest import Assistant, Resident, payloads, texts
+from tests.e2e.conftest import Assistant, Resident, fill_form, payloads, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -30,16 +30,6 @@ def rows_for(assistant: Assistant, sender: str) -> int:
         ).scalar_one()
     engine.dispose()
     return int(count)
-
-
-def fill_form(resident: Resident, phone: str = "0470 12 34 56") -> list[str]:
-    """From the consent question to the summary; returns the summary messages."""
-    assert texts(resident.say("ja"))[-1] == "Wat is je telefoonnummer? Bijvoorbeeld: 0470 12 34 56."
-    assert texts(resident.say(phone))[-1].startswith("Wat is je voornaam?")
-    assert texts(resident.say("Fatima"))[-1] == "Wanneer bellen we je het best?"
-    topic = resident.say("voormiddag")
-    assert topic[-1]["text"] == "Gaat het over de Woonclub?"
-    return texts(resident.say("ja"))
 
 
 def test_happy_path_saves_before_saying_gelukt(

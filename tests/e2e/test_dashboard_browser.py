@@ -1,0 +1,136 @@
+"""Staff handle a request in real Chromium: made through the REST channel, claimed, called.
+
+Debian's Chromium, driven by Playwright (never a downloaded browser); screenshots go
+to test-artifacts/ so a person can look at what staff see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from bot.servers import Server, dashboard_server, free_port
+from tests.e2e.conftest import ARTIFACTS, Assistant, fill_form
+from tests.helpers import run_cli
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+PASSWORD = "een lang wachtwoord voor de test"
+# As the machine's own check starts it: no sandbox as root, no background connections.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TABLET = {"width": 820, "height": 1180}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install chromium chromium-driver")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def dashboard(assistant: Assistant) -> Iterator[Server]:
+    added = run_cli(
+        "staff", "add", "sanne", "--role", "admin", "--password-stdin",
+        env=assistant.env, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    with dashboard_server(free_port(), ARTIFACTS / "dashboard.log", assistant.env) as server:
+        yield server
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+
+
+def test_staff_claim_and_call_a_request_made_through_rest(
+    assistant: Assistant, dashboard: Server, browser: Browser
+) -> None:
+    resident = assistant.resident()
+    resident.say("ik zoek een huis om te huren")
+    resident.say("bel mij terug")
+    fill_form(resident)
+    done = resident.say("ja")
+    reference = next(m["text"] for m in done if "MB-" in m.get("text", "")).split("MB-")[1][:4]
+    reference = f"MB-{reference}"
+
+    context = browser.new_context(viewport=TABLET, locale="nl-BE")
+    page = context.new_page()
+    outside: list[str] = []
+    problems: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith(dashboard.url) else outside.append(r.url),
+    )
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    page.goto(f"{dashboard.url}/verzoeken")
+    expect(page).to_have_url(f"{dashboard.url}/inloggen?volgende=/verzoeken")
+    # By keyboard alone, in reading order: skip link, name, password, button.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Naam")).to_be_focused()
+    page.keyboard.type("sanne")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Wachtwoord")).to_be_focused()
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Inloggen")).to_be_focused()
+    shot(page, "1-login")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Terugbelverzoeken")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text=reference)
+    expect(row).to_contain_text("Fatima")
+    expect(row).to_contain_text("nieuw")
+    shot(page, "2-inbox")
+    row.get_by_role("link", name=reference).click()
+
+    expect(page.get_by_role("heading", name=f"Verzoek {reference}")).to_be_visible()
+    expect(page.get_by_role("link", name="+32470123456")).to_have_attribute(
+        "href", "tel:+32470123456"
+    )
+    transcript = page.locator(".transcript")
+    expect(transcript).to_contain_text("bel mij terug")
+    expect(transcript).to_contain_text("Gelukt!")
+    page.get_by_role("button", name="Ik bel").click()
+    expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
+    expect(page.locator(".facts")).to_contain_text("in behandeling")
+    page.get_by_label("gebeld").check()
+    page.get_by_role("button", name="Status opslaan").click()
+    expect(page.locator(".facts")).to_contain_text("gebeld")
+    expect(page.locator("table").last).to_contain_text("in behandeling → gebeld")
+    shot(page, "3-detail")
+
+    page.get_by_role("link", name="Statistiek").click()
+    expect(page.locator("#totaal")).to_have_text("1")
+    expect(page.locator("#mediaan")).to_have_text("0 min")  # the clock stands still in tests
+    expect(page.get_by_role("img", name="Per kanaal")).to_be_visible()
+    shot(page, "4-statistics")
+
+    page.get_by_role("link", name="Inhoud", exact=True).click()
+    expect(page.get_by_text("nakijken").first).to_be_visible()
+    shot(page, "5-content")
+
+    assert outside == [], f"requests outside the dashboard: {outside}"
+    assert problems == [], f"browser console errors (a CSP violation?): {problems}"
+    context.close()
