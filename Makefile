@@ -48,6 +48,8 @@ run: install train
 	@echo "    REST:  POST http://localhost:5005/webhooks/rest/webhook"
 	@echo "           with {\"sender\": \"me\", \"message\": \"is den abeel vandaag open\"}"
 	@echo "    or in another terminal: make shell"
+	@echo "  Staff dashboard: http://127.0.0.1:5080"
+	@echo "    (first make an account: .venv/bin/bot staff add NAME --role admin)"
 	@echo "  Ctrl-C stops everything."
 	@echo
 	PYTHONWARNINGS=ignore::DeprecationWarning TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/honcho start -f Procfile
