@@ -8,6 +8,7 @@ from argon2 import PasswordHasher
 
 from bot.dashboard.auth import LoginOutcome, LoginPolicy, Passwords, WeakPassword, log_in
 from bot.store.db import make_engine, migrate
+from bot.store.sessions import ApiTokenRepository
 from bot.store.staff import Role, StaffExists, StaffRepository
 from tests.helpers import run_cli
 
@@ -78,3 +79,15 @@ def test_staff_add_command(tmp_path: Path) -> None:
     assert account is not None and account.role is Role.admin
     assert PASSWORD not in account.password_hash
     assert Passwords().verify(account.password_hash, PASSWORD)
+
+
+def test_staff_token_command_prints_a_token_that_the_api_accepts(tmp_path: Path) -> None:
+    env = {"HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}"}
+    assert run_cli("staff", "token", "bea", env=env).returncode == 1  # no such account
+    run_cli("staff", "add", "bea", "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    result = run_cli("staff", "token", "bea", env=env)
+    assert result.returncode == 0, result.stderr
+    token = result.stdout.strip().splitlines()[-1]
+    engine = make_engine(f"sqlite:///{tmp_path / 'hulpbot.db'}")
+    session = ApiTokenRepository(engine).find(token, NOW)
+    assert session is not None and session.staff_name == "bea"
