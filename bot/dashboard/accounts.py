@@ -8,7 +8,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.dashboard.auth import MIN_PASSWORD_LENGTH, WeakPassword
-from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.dashboard.web import actor, off_loop, render, services, staff_page
 from bot.store.staff import Role, StaffExists
 
 NAME = re.compile(r"^[\w.\- ]{2,60}$")
@@ -44,8 +44,6 @@ def blueprint() -> Blueprint:
     @staff_page(admin=True)
     async def add(request: Request) -> HTTPResponse:
         found = services(request)
-        admin = session_of(request)
-        assert admin is not None
         name = (request.form.get("naam") or "").strip()
         password = request.form.get("wachtwoord") or ""
         role = request.form.get("rol") or ""
@@ -62,7 +60,7 @@ def blueprint() -> Blueprint:
             return await page(request, 400, "Die naam bestaat al.")
         await off_loop(
             found.requests.record_event,
-            admin.staff_name,
+            actor(request),
             "account toegevoegd",
             found.clock(),
             f"{name} ({role})",
@@ -73,9 +71,7 @@ def blueprint() -> Blueprint:
     @staff_page(admin=True)
     async def toggle(request: Request, name: str, change: str) -> HTTPResponse:
         found = services(request)
-        admin = session_of(request)
-        assert admin is not None
-        if name == admin.staff_name:
+        if name == actor(request):
             return await page(request, 400, "Je kan je eigen account niet uitschakelen.")
         now = found.clock()
         disable = change == "uitschakelen"
@@ -86,7 +82,7 @@ def blueprint() -> Blueprint:
             await off_loop(found.tokens.revoke_all, name)
         await off_loop(
             found.requests.record_event,
-            admin.staff_name,
+            actor(request),
             "account uitgeschakeld" if disable else "account ingeschakeld",
             now,
             name,

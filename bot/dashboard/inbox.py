@@ -10,7 +10,7 @@ from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse
 
 from bot.dashboard.present import row
-from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.dashboard.web import actor, off_loop, render, services, staff_page
 from bot.store.conversations import transcript
 from bot.store.repository import CallbackRepository, Filters, Status, UnknownRequest
 
@@ -93,10 +93,8 @@ def blueprint() -> Blueprint:
     async def act(request: Request, reference: str, change: Change) -> HTTPResponse:
         """Run one change as the logged-in staff member, then show the request again."""
         found = services(request)
-        session = session_of(request)
-        assert session is not None
         try:
-            await off_loop(change, found.requests, session.staff_name, found.clock())
+            await off_loop(change, found.requests, actor(request), found.clock())
         except UnknownRequest as exc:
             raise NotFound("Dit verzoek bestaat niet (meer).") from exc
         return response.redirect(f"/verzoeken/{reference}?bericht=opgeslagen", status=303)

@@ -12,7 +12,7 @@ from sanic.response import HTTPResponse
 from bot.content.review import review
 from bot.dashboard.present import channel_label, topic_label
 from bot.dashboard.statistics import compute, duration_text
-from bot.dashboard.web import off_loop, render, services, session_of, staff_page
+from bot.dashboard.web import actor, off_loop, render, services, staff_page
 from bot.store.repository import CallbackRecord
 
 STATISTICS_DAYS = 30
@@ -118,13 +118,11 @@ def export_blueprint() -> Blueprint:
     @staff_page(admin=True)
     async def export(request: Request) -> HTTPResponse:
         found = services(request)
-        session = session_of(request)
-        assert session is not None
         now = found.clock()
         records = await off_loop(found.requests.since, EPOCH)
         await off_loop(
             found.requests.record_event,
-            session.staff_name,
+            actor(request),
             "export",
             now,
             f"{len(records)} verzoeken",

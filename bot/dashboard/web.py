@@ -76,6 +76,14 @@ def session_of(request: Request) -> Session | None:
     return found
 
 
+def actor(request: Request) -> str:
+    """Who is acting: the logged-in staff member (only behind `staff_page`)."""
+    session = session_of(request)
+    if session is None:
+        raise RuntimeError("actor() needs a page behind staff_page")
+    return session.staff_name
+
+
 async def load_session(request: Request) -> None:
     """Request middleware: who is logged in (None when nobody, or the session ran out)."""
     request.ctx.session = None
