@@ -29,6 +29,13 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# Test tools from npm (axe-core, injected into pages by the browser tests).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed for the browser tests: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
 $(SPACY): $(STAMP)
 	$(BIN)/bot build-spacy build/spacy_nl
 
@@ -62,11 +69,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install train lint
+test: install train lint $(AXE)
 	$(PY) -m pytest
 
 bench: install train
 	$(BIN)/bot bench
 
 clean:
-	rm -rf build models .rasa test-artifacts .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build models .rasa test-artifacts .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from bot.servers import action_server, free_port, rasa_server, write_endpoints
 from bot.settings import PROJECT_ROOT
+from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import content_copy
 
 MODEL = PROJECT_ROOT / "models" / "hulpbot.tar.gz"
@@ -110,3 +112,16 @@ def fill_form(resident: Resident, phone: str = "0470 12 34 56") -> list[str]:
     topic = resident.say("voormiddag")
     assert topic[-1]["text"] == "Gaat het over de Woonclub?"
     return texts(resident.say("ja"))
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium (never a browser downloaded by a test tool)."""
+    if not CHROMIUM.exists() or not AXE.exists():
+        pytest.fail("Browser tests need apt-get install chromium chromium-driver, and npm ci")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

@@ -8,44 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from bot.servers import Server, dashboard_server, free_port
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRepository
+from tests.e2e.browser import serious_accessibility_problems
 from tests.e2e.conftest import ARTIFACTS, Assistant, fill_form
 from tests.helpers import run_cli
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "een lang wachtwoord voor de test"
-# As the machine's own check starts it: no sandbox as root, no background connections.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TABLET = {"width": 820, "height": 1180}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install chromium chromium-driver")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +45,10 @@ def requests_made(assistant: Assistant) -> int:
 
 
 def shot(page: Page, name: str) -> None:
+    """A screenshot for people to look at, after checking the page with axe-core."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
+    assert serious_accessibility_problems(page) == [], name
 
 
 def test_staff_claim_and_call_a_request_made_through_rest(
@@ -142,6 +121,12 @@ def test_staff_claim_and_call_a_request_made_through_rest(
     page.get_by_role("link", name="Inhoud", exact=True).click()
     expect(page.get_by_text("nakijken").first).to_be_visible()
     shot(page, "5-content")
+    page.get_by_role("link", name="Export").click()
+    expect(page.get_by_text("dit bestand bevat persoonsgegevens")).to_be_visible()
+    shot(page, "6-export")
+    page.get_by_role("link", name="Accounts").click()
+    expect(page.get_by_role("cell", name="sanne")).to_be_visible()
+    shot(page, "7-accounts")
 
     assert outside == [], f"requests outside the dashboard: {outside}"
     assert problems == [], f"browser console errors (a CSP violation?): {problems}"
