@@ -74,7 +74,7 @@ def blueprint() -> Blueprint:
         if result.account is None:
             status = 429 if result.outcome is LoginOutcome.locked else 401
             return _login_page(request, status, MESSAGES[result.outcome], name)
-        token = await off_loop(found.sessions.start, result.account.name, found.clock())
+        token = await off_loop(found.sessions.start, result.account.name, found.clock(), found.idle)
         page = response.redirect(safe_next(request.form.get("volgende")))
         set_cookie(request, page, SESSION_COOKIE, token)
         clear_cookie(request, page, LOGIN_COOKIE)

@@ -82,7 +82,10 @@ class SessionRepository(_Tokens):
 
     table = staff_session
 
-    def start(self, staff_name: str, now: datetime) -> str:
+    def start(self, staff_name: str, now: datetime, idle: timedelta) -> str:
+        """A new login; sessions that ran out are cleared away at the same time."""
+        with self._engine.begin() as connection:
+            connection.execute(delete(self.table).where(self.table.c.last_seen_at < now - idle))
         return self._issue(staff_name, now, secrets.token_urlsafe(32))
 
     def find(self, token: str, now: datetime, idle: timedelta) -> Session | None:

@@ -196,16 +196,18 @@ def test_sessions_expire_when_idle_and_end_on_logout(engine: Engine) -> None:
     staff = StaffRepository(engine)
     staff.add("bram", Role.staff, "not-a-real-hash", NOW)
     sessions = SessionRepository(engine)
-    token = sessions.start("bram", NOW)
     idle = timedelta(minutes=30)
+    token = sessions.start("bram", NOW, idle)
     found = sessions.find(token, NOW + timedelta(minutes=20), idle)
     assert found is not None and found.role == "staff" and len(found.csrf_token) > 20
     assert sessions.find(token, NOW + timedelta(minutes=45), idle) is not None  # touched at 20
     assert sessions.find(token, NOW + timedelta(minutes=80), idle) is None
     assert sessions.find(token, NOW + timedelta(minutes=81), idle) is None  # deleted
-    other = sessions.start("bram", NOW)
-    sessions.revoke(other)
-    assert sessions.find(other, NOW, idle) is None
+    stale = sessions.start("bram", NOW, idle)
+    other = sessions.start("bram", NOW + timedelta(hours=2), idle)  # clears `stale` away
     with engine.connect() as connection:
         stored = connection.execute(select(staff_session.c.token_hash)).scalars().all()
-    assert token not in stored and other not in stored  # only hashes are kept
+    assert len(stored) == 1 and other not in stored  # only a hash is kept
+    sessions.revoke(other)
+    assert sessions.find(other, NOW + timedelta(hours=2), idle) is None
+    assert sessions.find(stale, NOW, idle) is None
