@@ -1,8 +1,17 @@
-"""A dashboard on a fresh database per test, and a visitor that keeps cookies like a browser."""
+"""A dashboard on a fresh database per test, served over real HTTP, and a visitor that keeps
+cookies like a browser.
+
+The dashboard runs in a thread of the test process with its own event loop, so a test can
+move its clock and look into its database while talking to it over a socket.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -16,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from bot.dashboard.app import create_app
 from bot.dashboard.auth import Passwords
+from bot.servers import free_port
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
@@ -40,9 +50,62 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+@contextmanager
+def serving(app: Sanic) -> Iterator[str]:
+    """Serve `app` on a free local port until the block ends; yields its base URL."""
+    # Sanic's test mode, as its own test client sets it: many apps may start in one process.
+    Sanic.test_mode = True
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    servers: list[Any] = []
+    failures: list[BaseException] = []
+
+    async def start() -> None:
+        server = await app.create_server(
+            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+        )
+        assert server is not None
+        await server.startup()
+        await server.before_start()
+        await server.after_start()
+        servers.append(server)
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(start())
+        except BaseException as exc:
+            failures.append(exc)
+            return
+        finally:
+            started.set()
+        loop.run_forever()
+
+    async def stop() -> None:
+        server = servers[0]
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+
+    thread = threading.Thread(target=run, name="dashboard", daemon=True)
+    thread.start()
+    started.wait(30)
+    if not servers:
+        raise RuntimeError("the dashboard did not start") from (failures or [None])[0]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()
+
+
 @dataclass
 class Dashboard:
-    app: Sanic
+    url: str
     clock: Clock
     requests: CallbackRepository
     staff: StaffRepository
@@ -50,20 +113,25 @@ class Dashboard:
     engine: Engine
 
     def visitor(self) -> Visitor:
-        return Visitor(self.app)
+        return Visitor(self.url)
 
 
 @dataclass
 class Visitor:
     """One browser: sends back the cookies it was given, and the CSRF token of the last page."""
 
-    app: Sanic
+    url: str
     cookies: dict[str, str] = field(default_factory=dict)
     csrf: str | None = None
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        _, response = getattr(self.app.test_client, method)(
-            path, cookies=self.cookies, allow_redirects=False, **kwargs
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        response = httpx.request(
+            method,
+            self.url + path,
+            headers={"Cookie": cookie} if cookie else {},
+            follow_redirects=False,
+            **kwargs,
         )
         for header in response.headers.get_list("set-cookie"):
             name, _, rest = header.partition("=")
@@ -90,7 +158,8 @@ class Visitor:
         return self.post("/inloggen", {"naam": name, "wachtwoord": password})
 
 
-def make_dashboard(tmp_path: Path, **settings: Any) -> Dashboard:
+@contextmanager
+def make_dashboard(tmp_path: Path, **settings: Any) -> Iterator[Dashboard]:
     base = Settings.from_env({})
     configured = replace(
         base,
@@ -105,12 +174,17 @@ def make_dashboard(tmp_path: Path, **settings: Any) -> Dashboard:
     staff.add("bram", Role.staff, FAST.hash(PASSWORD), NOW)
     clock = Clock()
     app = create_app(configured, clock=clock, passwords=FAST, name=f"dash_{tmp_path.name}")
-    return Dashboard(app, clock, CallbackRepository(engine), staff, configured, engine)
+    try:
+        with serving(app) as url:
+            yield Dashboard(url, clock, CallbackRepository(engine), staff, configured, engine)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
-def dashboard(tmp_path: Path) -> Dashboard:
-    return make_dashboard(tmp_path)
+def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
+    with make_dashboard(tmp_path) as running:
+        yield running
 
 
 def new_request(key: str = "k1", name: str | None = "Maria", **fields: Any) -> NewCallback:

@@ -51,8 +51,8 @@ def test_login_sets_a_strict_http_only_cookie_and_returns_to_the_page_asked(
 
 
 def test_secure_cookie_behind_https_setting(tmp_path: Path) -> None:
-    visitor = make_dashboard(tmp_path, dashboard_secure_cookies=True).visitor()
-    response = visitor.log_in("bram")
+    with make_dashboard(tmp_path, dashboard_secure_cookies=True) as dashboard:
+        response = dashboard.visitor().log_in("bram")
     assert all("Secure" in c for c in response.headers.get_list("set-cookie"))
 
 
@@ -126,7 +126,7 @@ def test_logout_ends_the_session_on_the_server(dashboard: Dashboard) -> None:
     response = visitor.post("/uitloggen")
     assert response.headers["location"] == "/inloggen?uitgelogd=1"
     assert "hulpbot_sessie" not in visitor.cookies
-    replay = Visitor(dashboard.app, cookies=stolen)
+    replay = Visitor(dashboard.url, cookies=stolen)
     assert replay.get("/verzoeken").status_code == 302
 
 
