@@ -123,7 +123,12 @@ def run_dashboard(settings: Settings) -> int:
 
     from bot.dashboard.app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # Sanic logs its own lines; ours (catalogue reloads, errors) get one handler of their own.
+    ours = logging.getLogger("bot")
+    ours.setLevel(logging.INFO)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    ours.addHandler(handler)
     app = create_app(settings)
     print(
         f"Dashboard for staff: http://{settings.dashboard_host}:{settings.dashboard_port}/ "

@@ -85,7 +85,7 @@ def create_app(
     `clock` and `passwords` are for tests: a clock they can move, cheaper hashing.
     """
     engine = make_engine(settings.database_url)
-    app = Sanic(name, error_handler=DashboardErrors(), register=False)
+    app = Sanic(name, error_handler=DashboardErrors())
     app.config.FALLBACK_ERROR_FORMAT = "html"
     app.ctx.engine = engine
     app.ctx.tracker = make_engine(settings.tracker_db_url)
