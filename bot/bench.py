@@ -2,30 +2,38 @@
 
 Training runs from an empty cache so it counts the full work. Latency is for a
 single user: one request at a time, a new conversation every ten messages, with
-conversations stored in a SQLite tracker store as `make run` does.
+conversations stored in a SQLite tracker store as `make run` does. The dashboard
+is measured as a staff member uses it, logged in, over a year's worth of requests.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.servers import action_server, free_port, rasa_server, write_endpoints
+from bot.dashboard.auth import Passwords
+from bot.servers import action_server, dashboard_server, free_port, rasa_server, write_endpoints
 from bot.settings import PROJECT_ROOT, child_env
+from bot.store.db import make_engine, migrate
+from bot.store.repository import CallbackRepository, NewCallback
+from bot.store.staff import Role, StaffRepository
 
 MESSAGES_FILE = PROJECT_ROOT / "tests" / "e2e" / "heldout.yml"
 TARGETS = {
@@ -52,6 +60,70 @@ def _latencies(texts: list[str], send: Callable[[int, str], None]) -> dict[str, 
         samples.append((time.perf_counter() - started) * 1000)
     cuts = statistics.quantiles(samples, n=100)
     return {"p50": round(cuts[49], 1), "p95": round(cuts[94], 1), "max": round(max(samples), 1)}
+
+
+DASHBOARD_REQUESTS = 5000
+DASHBOARD_PASSWORD = "benchmark password only"
+
+
+def _seed_dashboard(database: Path) -> None:
+    """About a year of requests (14 a day), one staff account."""
+    engine = make_engine(f"sqlite:///{database}")
+    migrate(engine)
+    now = datetime.now(timezone.utc)
+    StaffRepository(engine).add("bench", Role.staff, Passwords().hash(DASHBOARD_PASSWORD), now)
+    requests = CallbackRepository(engine)
+    topics = ["dienstencentrum", "minder_mobielen", "menstruatie", "woonclub", "iets anders"]
+    for n in range(DASHBOARD_REQUESTS):
+        requests.save(
+            NewCallback(
+                f"bench-{n}", ("rest", "telegram", "sms")[n % 3], f"bench-{n}",
+                "+32470123456", "Bench", "voormiddag", topics[n % 5], "bench",
+            ),
+            now - timedelta(minutes=100 * n),
+        )  # fmt: skip
+    engine.dispose()
+
+
+def _dashboard(work: Path, count: int) -> dict[str, Any]:
+    database = work / "dashboard.db"
+    _seed_dashboard(database)
+    env = {
+        "HULPBOT_DATABASE_URL": f"sqlite:///{database}",
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{work / 'tracker.db'}",
+    }
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def get(url: str) -> str:
+        with opener.open(url, timeout=60) as response:
+            return str(response.read().decode())
+
+    with dashboard_server(free_port(), work / "dashboard.log", env) as dashboard:
+        form = get(f"{dashboard.url}/inloggen")
+        token = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert token is not None
+        login = urllib.parse.urlencode(
+            {"csrf": token.group(1), "naam": "bench", "wachtwoord": DASHBOARD_PASSWORD}
+        ).encode()
+        with opener.open(f"{dashboard.url}/inloggen", data=login, timeout=60) as response:
+            assert response.url.endswith("/verzoeken"), "benchmark login failed"
+        pages = {
+            "inbox": "/verzoeken",
+            "inbox_filtered": "/verzoeken?status=nieuw&kanaal=sms",
+            "statistics": "/statistiek",
+        }
+
+        def fetch(_: int, path: str) -> None:
+            get(dashboard.url + path)
+
+        measured: dict[str, Any] = {
+            name: _latencies([path] * count, fetch) for name, path in pages.items()
+        }
+        measured["rss_mb"] = round(dashboard.rss_mb())
+        measured["requests"] = DASHBOARD_REQUESTS
+        return measured
 
 
 def _train(out: Path) -> float:
@@ -116,6 +188,7 @@ def measure(count: int, work: Path) -> dict[str, Any]:
             "rest_ms": rest,
             "rasa_rss_mb": round(rasa.rss_mb()),
             "actions_rss_mb": round(actions.rss_mb()),
+            "dashboard": _dashboard(work, min(count, 200)),
             "targets": TARGETS,
         }
 
@@ -160,6 +233,21 @@ def markdown(report: dict[str, Any]) -> str:
             verdict(report["actions_rss_mb"], t["actions_rss_mb"]),
         ),
     ]
+    dashboard = report["dashboard"]
+    rows += [
+        (
+            f"Dashboard {label} ({dashboard['requests']:,} requests) p50 / p95",
+            f"{dashboard[key]['p50']} / {dashboard[key]['p95']} ms",
+            "",
+            "",
+        )
+        for key, label in (
+            ("inbox", "inbox"),
+            ("inbox_filtered", "inbox, filtered"),
+            ("statistics", "statistics"),
+        )
+    ]
+    rows.append(("Dashboard memory (RSS)", f"{dashboard['rss_mb']} MB", "", ""))
     lines = [
         "# Benchmarks",
         "",
