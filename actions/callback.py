@@ -20,6 +20,7 @@ from actions.deps import (
     send,
     settings,
     user_intents_newest_first,
+    user_metadata_newest_first,
     user_texts,
 )
 from bot import callback as cb
@@ -216,7 +217,7 @@ class ActionAskCallbackPhone(_AskAction):
     slot = "callback_phone"
 
     def question(self, tracker: Tracker) -> Reply:
-        return cb.phone_question(tracker.get_slot("callback_known_phone"))
+        return cb.phone_question(tracker.get_slot("callback_known_phone"), _channel(tracker))
 
 
 class ActionAskCallbackName(_AskAction):
@@ -314,5 +315,5 @@ class ActionSubmitCallback(Action):
             preferred_moment=tracker.get_slot("callback_moment"),
             topic=tracker.get_slot("callback_topic"),
             excerpt=tracker.get_slot("callback_excerpt") or "",
-            referral_code=tracker.get_slot("referral_code"),
+            referral_code=cb.referral_code(user_metadata_newest_first(tracker)),
         )

@@ -36,16 +36,17 @@ def repository() -> CallbackRepository:
 def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:
     for reply in replies:
         buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
-        dispatcher.utter_message(text=reply.text, buttons=buttons or None)
+        hint = {"share_phone": True} if reply.share_phone else None
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None, json_message=hint)
 
 
 def latest_user_metadata(tracker: Tracker) -> dict[str, Any] | None:
     """What the input channel attached to the resident's last message (Rasa keeps it there)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            metadata: dict[str, Any] | None = event.get("metadata")
-            return metadata
-    return None
+    return next(iter(user_metadata_newest_first(tracker)), None)
+
+
+def user_metadata_newest_first(tracker: Tracker) -> list[dict[str, Any] | None]:
+    return [e.get("metadata") for e in reversed(tracker.events) if e.get("event") == "user"]
 
 
 def user_texts(tracker: Tracker) -> list[str]:

@@ -6,6 +6,7 @@ only moves values between these functions and the form's slots.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -184,6 +185,11 @@ CONSENT_QUESTION = Reply(
     YES_NO_BUTTONS,
 )
 PHONE_QUESTION = Reply("Wat is je telefoonnummer? Bijvoorbeeld: 0470 12 34 56.")
+SHARE_PHONE_QUESTION = Reply(
+    "Wat is je telefoonnummer? Druk op de knop 'Deel mijn nummer'. "
+    "Of typ je nummer, bijvoorbeeld: 0470 12 34 56.",
+    share_phone=True,
+)
 NAME_QUESTION = Reply(
     "Wat is je voornaam? Je mag dit ook overslaan.", (Button("Overslaan", "overslaan"),)
 )
@@ -208,6 +214,10 @@ FIX_QUESTION = Reply(
 
 # Channels that know the resident's number for certain; REST metadata is not trusted.
 CHANNELS_THAT_KNOW_THE_NUMBER = {"sms", "telegram"}
+# Channels with a button that shares the resident's own number.
+CHANNELS_THAT_SHARE_CONTACTS = {"telegram"}
+# A referring organisation's code (from a Telegram deep link or a shared web link).
+REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OTHER_NUMBER = "ander nummer"
 
 
@@ -219,9 +229,9 @@ def known_phone(channel: str, metadata: dict[str, object] | None) -> str | None:
     return find_phone(value) if isinstance(value, str) else None
 
 
-def phone_question(known: str | None) -> Reply:
+def phone_question(known: str | None, channel: str = "") -> Reply:
     if known is None:
-        return PHONE_QUESTION
+        return SHARE_PHONE_QUESTION if channel in CHANNELS_THAT_SHARE_CONTACTS else PHONE_QUESTION
     return Reply(
         f"Mogen we je bellen op {display(known)}?",
         (Button("Ja", "ja"), Button("Ander nummer", OTHER_NUMBER)),
@@ -233,6 +243,15 @@ def read_phone(text: str, known: str | None) -> str | None:
     if known is not None and yes_or_no(text) is True:
         return known
     return find_phone(text)
+
+
+def referral_code(metadata: Iterable[dict[str, object] | None]) -> str | None:
+    """The newest valid referral code the channel attached to the resident's messages."""
+    for item in metadata:
+        value = (item or {}).get("referral_code")
+        if isinstance(value, str) and REFERRAL_CODE.match(value):
+            return value
+    return None
 
 
 def topic_question(suggested: str | None) -> Reply:

@@ -51,6 +51,15 @@ class Settings:
     dashboard_secure_cookies: bool
     # Minutes without activity after which a staff member must log in again.
     dashboard_idle_minutes: int
+    # Telegram: without a token the channel is off. The secret guards the webhook.
+    telegram_token: str | None
+    telegram_secret: str | None
+    # "webhook" (Telegram posts to us) or "polling" (we ask; for a laptop without a public address)
+    telegram_mode: str
+    # The Bot API address; only tests point it elsewhere (a local fake Telegram).
+    telegram_api_url: str
+    # At most one message per this many seconds to one chat (Telegram's flood limit).
+    telegram_chat_interval: float
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -87,6 +96,11 @@ class Settings:
             dashboard_port=_int(env, "HULPBOT_DASHBOARD_PORT", 5080),
             dashboard_secure_cookies=_bool(env, "HULPBOT_DASHBOARD_SECURE_COOKIES"),
             dashboard_idle_minutes=_int(env, "HULPBOT_DASHBOARD_IDLE_MINUTES", 30),
+            telegram_token=env.get("HULPBOT_TELEGRAM_TOKEN") or None,
+            telegram_secret=env.get("HULPBOT_TELEGRAM_SECRET") or None,
+            telegram_mode=_choice(env, "HULPBOT_TELEGRAM_MODE", ("webhook", "polling")),
+            telegram_api_url=env.get("HULPBOT_TELEGRAM_API_URL", "https://api.telegram.org/bot"),
+            telegram_chat_interval=_float(env, "HULPBOT_TELEGRAM_CHAT_INTERVAL", 1.0),
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 
@@ -103,6 +117,24 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices`; the first is the default."""
+    raw = (env.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _bool(env: Mapping[str, str], name: str) -> bool:

@@ -37,6 +37,8 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    # Offer the channel's own way to share a phone number (Telegram's contact button).
+    share_phone: bool = False
 
 
 CALLBACK_BUTTON = Button("Bel mij terug", "/request_callback")

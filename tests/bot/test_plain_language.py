@@ -104,7 +104,13 @@ def catalogue_replies(catalogue: Catalogue) -> Iterator[Reply]:
         yield cb.topic_question(topic)
     for name, topic in itertools.product(["Fatima", ""], cb.TOPIC_NAMES):
         yield cb.summary_question("+32470123456", name, "voormiddag", topic)
-    yield from (cb.CONSENT_QUESTION, cb.PHONE_QUESTION, cb.NAME_QUESTION, cb.MOMENT_QUESTION)
+    yield from (
+        cb.CONSENT_QUESTION,
+        cb.PHONE_QUESTION,
+        cb.SHARE_PHONE_QUESTION,
+        cb.NAME_QUESTION,
+        cb.MOMENT_QUESTION,
+    )
     yield cb.FIX_QUESTION
     yield cb.phone_question("+32470123456")
 

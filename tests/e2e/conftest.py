@@ -22,12 +22,15 @@ from playwright.sync_api import Browser, sync_playwright
 from bot.servers import action_server, free_port, rasa_server, write_endpoints
 from bot.settings import PROJECT_ROOT
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+from tests.fakes.telegram import FakeTelegram, fake_telegram
 from tests.helpers import content_copy
 
 MODEL = PROJECT_ROOT / "models" / "hulpbot.tar.gz"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CLOCK = "2026-11-24T10:00"
 RASA_LOG = ARTIFACTS / "rasa-server.log"
+TELEGRAM_TOKEN = "123456:TEST-webhook"
+TELEGRAM_SECRET = "test-secret_42"
 ACTION_LOG = ARTIFACTS / "action-server.log"
 
 
@@ -61,6 +64,9 @@ class Assistant:
     database_url: str
     # The settings the servers run with, for other processes that share their data.
     env: dict[str, str]
+    action_port: int
+    # The local fake Telegram Bot API the Rasa server's Telegram channel talks to.
+    telegram: FakeTelegram
 
     def resident(self) -> Resident:
         return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
@@ -77,10 +83,32 @@ def environment(content: Path, database: Path | None = None) -> dict[str, str]:
     return env
 
 
+def telegram_env(fake: FakeTelegram, token: str, mode: str = "webhook") -> dict[str, str]:
+    """The Telegram channel on, against the fake; a short pause between messages to one chat."""
+    return {
+        "HULPBOT_TELEGRAM_TOKEN": token,
+        "HULPBOT_TELEGRAM_SECRET": TELEGRAM_SECRET,
+        "HULPBOT_TELEGRAM_MODE": mode,
+        "HULPBOT_TELEGRAM_API_URL": fake.url(),
+        "HULPBOT_TELEGRAM_CHAT_INTERVAL": "0.05",
+    }
+
+
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+def telegram() -> Iterator[FakeTelegram]:
+    with fake_telegram() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def assistant(
+    tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram
+) -> Iterator[Assistant]:
     base = tmp_path_factory.mktemp("assistant")
-    env = environment(content_copy(base / "content", with_hours=True), base / "hulpbot.db")
+    env = {
+        **environment(content_copy(base / "content", with_hours=True), base / "hulpbot.db"),
+        **telegram_env(telegram, TELEGRAM_TOKEN),
+    }
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
     # Debug logging, so the test that no phone number reaches a log sees everything logged.
@@ -93,6 +121,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
             base / "tracker.db",
             env["HULPBOT_DATABASE_URL"],
             {**env, "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}"},
+            action_port,
+            telegram,
         )
 
 
