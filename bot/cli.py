@@ -118,6 +118,50 @@ def staff_token(settings: Settings, name: str) -> int:
     return 0
 
 
+def telegram_set_webhook(settings: Settings, url: str) -> int:
+    """Tell Telegram where to post updates, with the secret our webhook checks."""
+    import asyncio
+
+    from telegram import Bot, Update
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.channels.telegram import SECRET
+
+    if not settings.telegram_token:
+        print("Set HULPBOT_TELEGRAM_TOKEN first (from @BotFather).", file=sys.stderr)
+        return 1
+    if not settings.telegram_secret or not SECRET.match(settings.telegram_secret):
+        print(
+            "Set HULPBOT_TELEGRAM_SECRET first (1-256 letters, digits, _ or -): "
+            "the webhook refuses updates without it.",
+            file=sys.stderr,
+        )
+        return 1
+    if not url.startswith("https://"):
+        print("Telegram only posts to an https:// address.", file=sys.stderr)
+        return 1
+
+    async def set_webhook() -> None:
+        assert settings.telegram_token is not None
+        async with Bot(settings.telegram_token, base_url=settings.telegram_api_url) as bot:
+            await bot.set_webhook(
+                url,
+                secret_token=settings.telegram_secret,
+                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+            )
+
+    try:
+        asyncio.run(set_webhook())
+    except InvalidToken:
+        print("Telegram refused the token in HULPBOT_TELEGRAM_TOKEN.", file=sys.stderr)
+        return 1
+    except TelegramError as exc:
+        print(f"Telegram refused: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Telegram will post updates to {url}.")
+    return 0
+
+
 def run_dashboard(settings: Settings) -> int:
     import logging
 
@@ -165,6 +209,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff_token_cmd = staff_commands.add_parser("token", help="make a token for the JSON API")
     staff_token_cmd.add_argument("name")
     commands.add_parser("dashboard", help="run the staff dashboard")
+    telegram = commands.add_parser("telegram", help="Telegram channel tools")
+    telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
+    webhook = telegram_commands.add_parser(
+        "set-webhook", help="point Telegram at URL (…/webhooks/telegram/webhook)"
+    )
+    webhook.add_argument("url")
     worker = commands.add_parser("worker", help="announce new requests and purge daily")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
     forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
@@ -187,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return add_staff(settings, args.name, args.role, args.password_stdin)
     if args.command == "dashboard":
         return run_dashboard(settings)
+    if args.command == "telegram":
+        return telegram_set_webhook(settings, args.url)
     if args.command == "migrate":
         from bot.store.db import make_engine, migrate
 

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
+from sanic import Sanic
 
+from bot.servers import free_port
 from bot.settings import PROJECT_ROOT, child_env
 
 CONTENT = PROJECT_ROOT / "data" / "content"
@@ -64,3 +71,56 @@ def run_cli(
         text=True,
         timeout=120,
     )
+
+
+@contextmanager
+def serving(app: Sanic) -> Iterator[str]:
+    """Serve `app` on a free local port until the block ends; yields its base URL."""
+    # Sanic's test mode, as its own test client sets it: many apps may start in one process.
+    Sanic.test_mode = True
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    servers: list[Any] = []
+    failures: list[BaseException] = []
+
+    async def start() -> None:
+        server = await app.create_server(
+            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
+        )
+        assert server is not None
+        await server.startup()
+        await server.before_start()
+        await server.after_start()
+        servers.append(server)
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(start())
+        except BaseException as exc:
+            failures.append(exc)
+            return
+        finally:
+            started.set()
+        loop.run_forever()
+
+    async def stop() -> None:
+        server = servers[0]
+        await server.before_stop()
+        server.close()
+        await server.wait_closed()
+        await server.after_stop()
+
+    thread = threading.Thread(target=run, name="dashboard", daemon=True)
+    thread.start()
+    started.wait(30)
+    if not servers:
+        raise RuntimeError("the dashboard did not start") from (failures or [None])[0]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+        loop.close()

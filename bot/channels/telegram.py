@@ -20,7 +20,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import (
+    CollectingOutputChannel,
+    InputChannel,
+    OutputChannel,
+    UserMessage,
+)
 from sanic import Blueprint, Request, Sanic, response
 from sanic.response import HTTPResponse
 from telegram import (
@@ -274,7 +279,9 @@ class TelegramInput(InputChannel):
         self._poller: asyncio.Task[None] | None = None
 
     def get_output_channel(self) -> OutputChannel:
-        assert self._bot is not None
+        """Where replies go; while the channel is off, Rasa's collector (nothing is sent)."""
+        if self._bot is None:
+            return CollectingOutputChannel()
         return TelegramOutput(self._bot, self._sender, self._payloads, self._keyboards)
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

@@ -1,15 +1,13 @@
 """A dashboard on a fresh database per test, served over real HTTP, and a visitor that keeps
 cookies like a browser.
 
-The dashboard runs in a thread of the test process with its own event loop, so a test can
+The dashboard runs in a thread of the test process (tests.helpers.serving), so a test can
 move its clock and look into its database while talking to it over a socket.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -20,16 +18,15 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from sanic import Sanic
 from sqlalchemy.engine import Engine
 
 from bot.dashboard.app import create_app
 from bot.dashboard.auth import Passwords
-from bot.servers import free_port
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
 from bot.store.staff import Role, StaffRepository
+from tests.helpers import serving
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 PASSWORD = "een lang wachtwoord"
@@ -48,59 +45,6 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
-
-
-@contextmanager
-def serving(app: Sanic) -> Iterator[str]:
-    """Serve `app` on a free local port until the block ends; yields its base URL."""
-    # Sanic's test mode, as its own test client sets it: many apps may start in one process.
-    Sanic.test_mode = True
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    servers: list[Any] = []
-    failures: list[BaseException] = []
-
-    async def start() -> None:
-        server = await app.create_server(
-            host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False
-        )
-        assert server is not None
-        await server.startup()
-        await server.before_start()
-        await server.after_start()
-        servers.append(server)
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(start())
-        except BaseException as exc:
-            failures.append(exc)
-            return
-        finally:
-            started.set()
-        loop.run_forever()
-
-    async def stop() -> None:
-        server = servers[0]
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
-
-    thread = threading.Thread(target=run, name="dashboard", daemon=True)
-    thread.start()
-    started.wait(30)
-    if not servers:
-        raise RuntimeError("the dashboard did not start") from (failures or [None])[0]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(30)
-        loop.close()
 
 
 @dataclass
