@@ -42,6 +42,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.text import split_message
+from bot.content.loader import CatalogueStore
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ SHARE_PHONE = "Deel mijn nummer"
 NON_TEXT = "Ik kan alleen tekst lezen. Typ je vraag, of vraag dat we je bellen."
 NOT_YOUR_NUMBER = "Dat is niet jouw nummer. Deel je eigen nummer met de knop, of typ je nummer."
 CALLBACK_BUTTON = ("Bel mij terug", "/request_callback")
+SORRY = "Sorry, er ging iets mis bij mij. Probeer het zo meteen opnieuw."
 # What a referring organisation may put after t.me/<bot>?start= (Telegram's own rule).
 REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -373,7 +375,8 @@ class TelegramInput(InputChannel):
                     await self._handle(update, on_new_message)
 
     async def _handle(self, update: Update, on_new_message: OnNewMessage) -> None:
-        """One update; whatever goes wrong is logged, and the next update is handled."""
+        """One update; if it goes wrong the resident still gets an answer, and the next update
+        is handled as usual."""
         try:
             if update.callback_query is not None:
                 await self._button_pressed(update, on_new_message)
@@ -381,6 +384,18 @@ class TelegramInput(InputChannel):
                 await self._message(update.message, on_new_message)
         except Exception:
             log.exception("Telegram update %s could not be handled", update.update_id)
+            chat = update.effective_chat
+            if chat is not None and chat.type == ChatType.PRIVATE:
+                await self.get_output_channel().send_text_message(str(chat.id), self._sorry())
+
+    def _sorry(self) -> str:
+        """An apology with the city's number, when the catalogue can be read."""
+        try:
+            phone = CatalogueStore(self._settings.content_dir).get().general.contact.phone
+        except Exception:
+            log.exception("No catalogue for the apology")
+            return SORRY
+        return f"{SORRY} Of bel gratis {phone.text}." if phone.text else SORRY
 
     async def _button_pressed(self, update: Update, on_new_message: OnNewMessage) -> None:
         query = update.callback_query

@@ -14,7 +14,14 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from telegram import Bot
 
-from bot.channels.telegram import MAX_MESSAGE, Payloads, Sender, TelegramInput, TelegramOutput
+from bot.channels.telegram import (
+    MAX_MESSAGE,
+    SORRY,
+    Payloads,
+    Sender,
+    TelegramInput,
+    TelegramOutput,
+)
 from bot.settings import Settings
 from tests.fakes.telegram import FakeTelegram, fake_telegram
 from tests.helpers import run_cli, serving
@@ -102,3 +109,36 @@ def test_set_webhook_command_sends_the_url_and_the_secret(fake: FakeTelegram) ->
     assert TOKEN not in result.stdout + result.stderr
     no_secret = run_cli("telegram", "set-webhook", url, env={**env, "HULPBOT_TELEGRAM_SECRET": ""})
     assert no_secret.returncode == 1 and "HULPBOT_TELEGRAM_SECRET" in no_secret.stderr
+
+
+def test_when_handling_fails_the_resident_still_gets_an_answer(fake: FakeTelegram) -> None:
+    async def broken(message: UserMessage) -> None:
+        raise RuntimeError("Rasa could not handle this")
+
+    settings = replace(
+        Settings.from_env({}),
+        telegram_token=TOKEN,
+        telegram_secret="secret_1",
+        telegram_api_url=fake.url(),
+    )
+    app = Sanic("tg_broken")
+    app.blueprint(TelegramInput(settings).blueprint(broken), url_prefix="/webhooks/telegram")
+    update = {
+        "update_id": 9,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "T"},
+            "text": "dag",
+        },
+    }
+    with serving(app) as url:
+        response = httpx.post(
+            f"{url}/webhooks/telegram/webhook",
+            json=update,
+            headers={"X-Telegram-Bot-Api-Secret-Token": "secret_1"},
+        )
+        assert response.status_code == 200
+        fake.wait_for(lambda: bool(fake.texts(CHAT)), what="an apology")
+    assert fake.texts(CHAT) == [f"{SORRY} Of bel gratis 0800 20 800."]
