@@ -25,6 +25,7 @@ import textstat
 import yaml
 
 from bot import callback as cb
+from bot.channels import telegram
 from bot.content.answers import (
     DAY_TERMS,
     Aspect,
@@ -62,6 +63,8 @@ CALLBACK_TEXTS = {
     cb.saved_text("MB-7K3Q"),
     cb.already_open_text("MB-7K3Q"),
 }
+# What the Telegram channel says by itself.
+CHANNEL_TEXTS = {telegram.NON_TEXT, telegram.NOT_YOUR_NUMBER, telegram.SORRY}
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*")
 
@@ -121,8 +124,14 @@ def rendered(tmp_path: Path) -> tuple[set[str], set[str]]:
         load_catalogue(PROJECT_ROOT / "data" / "content"),
         load_catalogue(content_copy(tmp_path / "content", with_hours=True)),
     ]
-    texts = {NOT_UNDERSTOOD, STILL_NOT_UNDERSTOOD, *domain_texts(), *CALLBACK_TEXTS}
-    titles = set(domain_button_titles())
+    texts = {
+        NOT_UNDERSTOOD,
+        STILL_NOT_UNDERSTOOD,
+        *domain_texts(),
+        *CALLBACK_TEXTS,
+        *CHANNEL_TEXTS,
+    }
+    titles = {*domain_button_titles(), telegram.SHARE_PHONE, telegram.CALLBACK_BUTTON[0]}
     for catalogue in catalogues:
         for reply in catalogue_replies(catalogue):
             texts.add(reply.text)
