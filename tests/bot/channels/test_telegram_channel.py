@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -23,17 +22,11 @@ from bot.channels.telegram import (
     TelegramOutput,
 )
 from bot.settings import Settings
-from tests.fakes.telegram import FakeTelegram, fake_telegram
+from tests.fakes.telegram import FakeTelegram
 from tests.helpers import run_cli, serving
 
 TOKEN = "777:channel-test"
 CHAT = 5550002
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with fake_telegram() as running:
-        yield running
 
 
 def channel_app(settings: Settings, received: list[UserMessage], name: str) -> Sanic:

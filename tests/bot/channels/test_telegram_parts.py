@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.channels.telegram import Payloads, RecentIds, Sender, TelegramInput
 from bot.servers import free_port
-from tests.fakes.telegram import FakeTelegram, fake_telegram
+from tests.fakes.telegram import FakeTelegram
 
 TOKEN = "123:test"
 CHAT = 5550001
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with fake_telegram() as running:
-        yield running
 
 
 class Waits:
