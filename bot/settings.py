@@ -62,6 +62,20 @@ class Settings:
     telegram_api_url: str
     # At most one message per this many seconds to one chat (Telegram's flood limit).
     telegram_chat_interval: float
+    # SMS: "" (off), "twilio" or "json" (a generic gateway: JSON in, JSON out, HMAC-signed).
+    sms_provider: str
+    # Our own number, the sender of every reply.
+    sms_number: str | None
+    # The webhook address as the provider calls it (behind a proxy it differs from ours);
+    # Twilio signs it. Empty: the address the request arrived at.
+    sms_public_url: str | None
+    twilio_account_sid: str | None
+    twilio_auth_token: str | None
+    twilio_api_url: str
+    sms_json_out_url: str | None
+    sms_json_secret: str | None
+    # Outgoing messages per number per day, against loops and abuse.
+    sms_daily_cap: int
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -103,6 +117,15 @@ class Settings:
             telegram_mode=_choice(env, "HULPBOT_TELEGRAM_MODE", ("webhook", "polling")),
             telegram_api_url=env.get("HULPBOT_TELEGRAM_API_URL", "https://api.telegram.org/bot"),
             telegram_chat_interval=_float(env, "HULPBOT_TELEGRAM_CHAT_INTERVAL", 1.0),
+            sms_provider=_choice(env, "HULPBOT_SMS_PROVIDER", ("", "twilio", "json")),
+            sms_number=env.get("HULPBOT_SMS_NUMBER") or None,
+            sms_public_url=env.get("HULPBOT_SMS_PUBLIC_URL") or None,
+            twilio_account_sid=env.get("HULPBOT_TWILIO_ACCOUNT_SID") or None,
+            twilio_auth_token=env.get("HULPBOT_TWILIO_AUTH_TOKEN") or None,
+            twilio_api_url=env.get("HULPBOT_TWILIO_API_URL", "https://api.twilio.com"),
+            sms_json_out_url=env.get("HULPBOT_SMS_JSON_OUT_URL") or None,
+            sms_json_secret=env.get("HULPBOT_SMS_JSON_SECRET") or None,
+            sms_daily_cap=_int(env, "HULPBOT_SMS_DAILY_CAP", 30),
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 

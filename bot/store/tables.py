@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -159,3 +160,25 @@ def _token_table(name: str) -> Table:
 staff_session = _token_table("staff_session")
 # A token for the JSON API, acting as one staff member; lasts until revoked.
 api_token = _token_table("api_token")
+
+# One row per SMS number: the opt-out (STOP), today's outgoing count (the daily cap), and the
+# numbered options of the last message, so "2" means what it meant there.
+sms_contact = Table(
+    "sms_contact",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("phone", String(32), nullable=False, unique=True),
+    Column("opted_out_at", UtcDateTime),
+    Column("day", Date),
+    Column("sent_today", Integer, nullable=False, server_default="0"),
+    Column("options", Text),
+)
+
+# Provider message ids already handled: a webhook delivered twice is answered once.
+sms_seen = Table(
+    "sms_seen",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", String(100), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+)

@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.servers import free_port
+from tests.fakes.server import serve_aiohttp
 
 BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Hulpbot", "username": "hulpbot_test_bot"}
 # Sent as JSON text inside form fields by python-telegram-bot.
@@ -146,24 +147,5 @@ def fake_telegram() -> Iterator[FakeTelegram]:
     fake = FakeTelegram()
     app = web.Application()
     app.router.add_route("*", "/bot{token}/{method}", fake._handle)
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    started = threading.Event()
-
-    def run() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", fake.port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, name="fake-telegram", daemon=True)
-    thread.start()
-    started.wait(10)
-    try:
+    with serve_aiohttp(app, fake.port):
         yield fake
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
