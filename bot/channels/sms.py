@@ -201,7 +201,7 @@ class SmsInput(InputChannel):
 
         @bp.post("/webhook")
         async def receive(request: Request) -> HTTPResponse:
-            if self._provider is None:
+            if self._provider is None or self._store is None:
                 return response.text("forbidden", status=403)
             incoming = await self._provider.receive(request)
             if incoming is None:
@@ -209,7 +209,7 @@ class SmsInput(InputChannel):
             self._in_background(self._handle(incoming, on_new_message))
             return self._provider.acknowledge()
 
-        @bp.listener("after_server_start")
+        @bp.listener("before_server_start")
         async def start(app: Sanic, _loop: object) -> None:
             name = self._settings.sms_provider
             if not name:
@@ -218,13 +218,13 @@ class SmsInput(InputChannel):
                 )
                 return
             try:
-                self._provider = PROVIDERS[name](self._settings)
+                provider = PROVIDERS[name](self._settings)
             except ValueError as exc:
                 log.error("SMS channel off: %s", exc)
                 return
             engine = make_engine(self._settings.database_url)
             await asyncio.to_thread(migrate, engine)
-            self._store = SmsRepository(engine)
+            self._store, self._provider = SmsRepository(engine), provider
             log.info("SMS channel on (%s), webhook at /webhooks/sms/webhook", name)
 
         @bp.listener("before_server_stop")

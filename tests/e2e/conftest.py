@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, sync_playwright
 from bot.servers import action_server, free_port, rasa_server, write_endpoints
 from bot.settings import PROJECT_ROOT
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS
+from tests.fakes.sms import FakeSms, fake_sms
 from tests.fakes.telegram import FakeTelegram, fake_telegram
 from tests.helpers import content_copy
 
@@ -31,6 +32,10 @@ CLOCK = "2026-11-24T10:00"
 RASA_LOG = ARTIFACTS / "rasa-server.log"
 TELEGRAM_TOKEN = "123456:TEST-webhook"
 TELEGRAM_SECRET = "test-secret_42"
+SMS_NUMBER = "+32460000001"
+TWILIO_SID = "AC" + "0" * 32
+TWILIO_TOKEN = "twilio-test-auth-token"
+SMS_DAILY_CAP = 14
 ACTION_LOG = ARTIFACTS / "action-server.log"
 
 
@@ -67,6 +72,8 @@ class Assistant:
     action_port: int
     # The local fake Telegram Bot API the Rasa server's Telegram channel talks to.
     telegram: FakeTelegram
+    # The local fake SMS gateway (Twilio's API) the SMS channel sends through.
+    sms: FakeSms
 
     def resident(self) -> Resident:
         return Resident(self.url, f"test-{uuid.uuid4().hex[:12]}")
@@ -94,6 +101,24 @@ def telegram_env(fake: FakeTelegram, token: str, mode: str = "webhook") -> dict[
     }
 
 
+def sms_env(fake: FakeSms) -> dict[str, str]:
+    """The SMS channel on with the Twilio provider, against the fake; a small daily cap."""
+    return {
+        "HULPBOT_SMS_PROVIDER": "twilio",
+        "HULPBOT_SMS_NUMBER": SMS_NUMBER,
+        "HULPBOT_TWILIO_ACCOUNT_SID": TWILIO_SID,
+        "HULPBOT_TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "HULPBOT_TWILIO_API_URL": fake.twilio_url(),
+        "HULPBOT_SMS_DAILY_CAP": str(SMS_DAILY_CAP),
+    }
+
+
+@pytest.fixture(scope="session")
+def sms() -> Iterator[FakeSms]:
+    with fake_sms() as fake:
+        yield fake
+
+
 @pytest.fixture(scope="session")
 def telegram() -> Iterator[FakeTelegram]:
     with fake_telegram() as fake:
@@ -102,12 +127,13 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture(scope="session")
 def assistant(
-    tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram
+    tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram, sms: FakeSms
 ) -> Iterator[Assistant]:
     base = tmp_path_factory.mktemp("assistant")
     env = {
         **environment(content_copy(base / "content", with_hours=True), base / "hulpbot.db"),
         **telegram_env(telegram, TELEGRAM_TOKEN),
+        **sms_env(sms),
     }
     action_port, rasa_port = free_port(), free_port()
     endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
@@ -123,6 +149,7 @@ def assistant(
             {**env, "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}"},
             action_port,
             telegram,
+            sms,
         )
 
 
