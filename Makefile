@@ -57,7 +57,7 @@ run: install train
 	@echo "    or in another terminal: make shell"
 	@echo "  Staff dashboard: http://127.0.0.1:5080"
 	@echo "    (first make an account: .venv/bin/bot staff add NAME --role admin)"
-	@echo "  Telegram: set HULPBOT_TELEGRAM_TOKEN in .env (see README, Telegram)."
+	@echo "  Telegram and SMS: settings in .env (see README and .env.example)."
 	@echo "  Ctrl-C stops everything."
 	@echo
 	PYTHONWARNINGS=ignore::DeprecationWarning TF_CPP_MIN_LOG_LEVEL=2 $(BIN)/honcho start -f Procfile

@@ -17,12 +17,12 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, Request, Sanic, response
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioException
@@ -30,8 +30,8 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.channels.base import OwnChannel
 from bot.channels.sms_text import chosen_payload, sms_parts, with_options
-from bot.content.loader import CatalogueStore
 from bot.content.matching import normalise
 from bot.phone import find_phone
 from bot.settings import Settings
@@ -45,7 +45,6 @@ STOP_WORDS = {"stop", "uit", "stop alles", "stopalles"}
 START_WORDS = {"start"}
 STOPPED = "Je krijgt geen sms meer van de Hulpbot. Stuur START om weer te beginnen."
 CAP_REACHED = "Je kreeg vandaag veel berichten van de Hulpbot. Morgen kan je weer vragen stellen."
-SORRY = "Sorry, er ging iets mis bij mij. Probeer het zo meteen opnieuw."
 SIGNATURE_HEADER = "X-Hulpbot-Signature"
 
 
@@ -171,26 +170,19 @@ PROVIDERS: dict[str, Callable[[Settings], Provider]] = {
 }
 
 
-class SmsInput(InputChannel):
+class SmsInput(OwnChannel):
     """SMS in, Rasa's answers out as SMS. Off, with one log line, without a provider."""
 
     @classmethod
     def name(cls) -> str:
         return "sms"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """Provider, keys and numbers never live in credentials.yml: they are settings."""
-        return cls(Settings.from_env())
-
     def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+        super().__init__(settings)
         # The twilio library logs each request, body and numbers included, at INFO.
         logging.getLogger("twilio").setLevel(logging.WARNING)
         self._provider: Provider | None = None
         self._store: SmsRepository | None = None
-        self._catalogue = CatalogueStore(settings.content_dir)
-        self._tasks: set[asyncio.Task[None]] = set()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("sms_webhook", __name__)
@@ -229,17 +221,11 @@ class SmsInput(InputChannel):
 
         @bp.listener("before_server_stop")
         async def stop(app: Sanic, _loop: object) -> None:
-            for task in list(self._tasks):
-                task.cancel()
+            self._cancel_background()
             if self._provider is not None:
                 await self._provider.close()
 
         return bp
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _handle(self, incoming: Incoming, on_new_message: OnNewMessage) -> None:
         """One SMS; whatever goes wrong, the resident gets an answer unless they said STOP."""
@@ -308,11 +294,3 @@ class SmsInput(InputChannel):
                 return
             if allowance is Allowance.last:
                 return
-
-    async def _sorry(self) -> str:
-        try:
-            phone = (await self._catalogue.current()).general.contact.phone
-        except Exception:
-            log.exception("No catalogue for the apology")
-            return SORRY
-        return f"{SORRY} Of bel gratis {phone.text}." if phone.text else SORRY

@@ -15,14 +15,13 @@ import logging
 import re
 import time
 from collections import OrderedDict, defaultdict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar
 
 from rasa.core.channels.channel import (
     CollectingOutputChannel,
-    InputChannel,
     OutputChannel,
     UserMessage,
 )
@@ -41,8 +40,8 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.base import OwnChannel
 from bot.channels.text import split_message
-from bot.content.loader import CatalogueStore
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,7 +55,6 @@ SHARE_PHONE = "Deel mijn nummer"
 NON_TEXT = "Ik kan alleen tekst lezen. Typ je vraag, of vraag dat we je bellen."
 NOT_YOUR_NUMBER = "Dat is niet jouw nummer. Deel je eigen nummer met de knop, of typ je nummer."
 CALLBACK_BUTTON = ("Bel mij terug", "/request_callback")
-SORRY = "Sorry, er ging iets mis bij mij. Probeer het zo meteen opnieuw."
 # What a referring organisation may put after t.me/<bot>?start= (Telegram's own rule).
 REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -253,20 +251,15 @@ class TelegramOutput(OutputChannel):
         return None
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(OwnChannel):
     """Telegram updates in, Rasa's answers out. Off, with one log line, without a token."""
 
     @classmethod
     def name(cls) -> str:
         return "telegram"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        """The token and secret never live in credentials.yml: they come from the settings."""
-        return cls(Settings.from_env())
-
     def __init__(self, settings: Settings) -> None:
-        self._settings = settings
+        super().__init__(settings)
         # Bot API URLs contain the bot's token: httpx logs each one at INFO, the library at DEBUG.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("telegram").setLevel(logging.INFO)
@@ -277,7 +270,6 @@ class TelegramInput(InputChannel):
         self._payloads = Payloads()
         self._seen = RecentIds()
         self._keyboards: set[int] = set()
-        self._tasks: set[asyncio.Task[None]] = set()
         self._poller: asyncio.Task[None] | None = None
 
     def get_output_channel(self) -> OutputChannel:
@@ -327,8 +319,7 @@ class TelegramInput(InputChannel):
         async def stop(app: Sanic, _loop: object) -> None:
             if self._poller is not None:
                 self._poller.cancel()
-            for task in list(self._tasks):
-                task.cancel()
+            self._cancel_background()
 
         return bp
 
@@ -343,11 +334,6 @@ class TelegramInput(InputChannel):
             return False
         assert self._settings.telegram_secret is not None
         return hmac.compare_digest(sent.encode(), self._settings.telegram_secret.encode())
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def _poll(self, on_new_message: OnNewMessage) -> None:
         """Ask Telegram for updates in a loop (getUpdates); errors wait and try again."""
@@ -386,16 +372,7 @@ class TelegramInput(InputChannel):
             log.exception("Telegram update %s could not be handled", update.update_id)
             chat = update.effective_chat
             if chat is not None and chat.type == ChatType.PRIVATE:
-                await self.get_output_channel().send_text_message(str(chat.id), self._sorry())
-
-    def _sorry(self) -> str:
-        """An apology with the city's number, when the catalogue can be read."""
-        try:
-            phone = CatalogueStore(self._settings.content_dir).get().general.contact.phone
-        except Exception:
-            log.exception("No catalogue for the apology")
-            return SORRY
-        return f"{SORRY} Of bel gratis {phone.text}." if phone.text else SORRY
+                await self.get_output_channel().send_text_message(str(chat.id), await self._sorry())
 
     async def _button_pressed(self, update: Update, on_new_message: OnNewMessage) -> None:
         query = update.callback_query

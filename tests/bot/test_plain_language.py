@@ -25,7 +25,7 @@ import textstat
 import yaml
 
 from bot import callback as cb
-from bot.channels import telegram
+from bot.channels import base, sms, telegram
 from bot.content.answers import (
     DAY_TERMS,
     Aspect,
@@ -63,8 +63,14 @@ CALLBACK_TEXTS = {
     cb.saved_text("MB-7K3Q"),
     cb.already_open_text("MB-7K3Q"),
 }
-# What the Telegram channel says by itself.
-CHANNEL_TEXTS = {telegram.NON_TEXT, telegram.NOT_YOUR_NUMBER, telegram.SORRY}
+# What the channels say by themselves.
+CHANNEL_TEXTS = {
+    telegram.NON_TEXT,
+    telegram.NOT_YOUR_NUMBER,
+    base.SORRY,
+    sms.STOPPED,
+    sms.CAP_REACHED,
+}
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*")
 

@@ -13,9 +13,9 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from telegram import Bot
 
+from bot.channels.base import SORRY
 from bot.channels.telegram import (
     MAX_MESSAGE,
-    SORRY,
     Payloads,
     Sender,
     TelegramInput,
