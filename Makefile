@@ -55,6 +55,7 @@ run: install train
 	@echo "    REST:  POST http://localhost:5005/webhooks/rest/webhook"
 	@echo "           with {\"sender\": \"me\", \"message\": \"is den abeel vandaag open\"}"
 	@echo "    or in another terminal: make shell"
+	@echo "  Web chat for residents: http://127.0.0.1:5090/chat  (share page: /delen)"
 	@echo "  Staff dashboard: http://127.0.0.1:5080"
 	@echo "    (first make an account: .venv/bin/bot staff add NAME --role admin)"
 	@echo "  Telegram and SMS: settings in .env (see README and .env.example)."

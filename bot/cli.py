@@ -188,6 +188,20 @@ def run_dashboard(settings: Settings) -> int:
     return 0
 
 
+def run_web(settings: Settings) -> int:
+    from bot.channels.web.app import create_web_app
+
+    print(
+        f"Web chat for residents: http://{settings.web_host}:{settings.web_port}/chat "
+        f"(share page: /delen)",
+        flush=True,
+    )
+    create_web_app(settings).run(
+        host=settings.web_host, port=settings.web_port, access_log=False, motd=False
+    )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bot", description="Hulpbot Mechelen tools")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -209,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff_token_cmd = staff_commands.add_parser("token", help="make a token for the JSON API")
     staff_token_cmd.add_argument("name")
     commands.add_parser("dashboard", help="run the staff dashboard")
+    commands.add_parser("web", help="run the residents' web chat and share page")
     telegram = commands.add_parser("telegram", help="Telegram channel tools")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     webhook = telegram_commands.add_parser(
@@ -237,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return add_staff(settings, args.name, args.role, args.password_stdin)
     if args.command == "dashboard":
         return run_dashboard(settings)
+    if args.command == "web":
+        return run_web(settings)
     if args.command == "telegram":
         return telegram_set_webhook(settings, args.url)
     if args.command == "migrate":

@@ -13,7 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,9 +146,23 @@ def rasa_server(
 
 
 @contextmanager
-def dashboard_server(port: int, log: Path, env: Mapping[str, str]) -> Iterator[Server]:
-    """The staff dashboard (`bot dashboard`) on `port`, with the database settings in `env`."""
+def _bot_command(
+    command: str, health: str, port: int, log: Path, env: Mapping[str, str]
+) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
-    settings = {**env, "HULPBOT_DASHBOARD_HOST": "127.0.0.1", "HULPBOT_DASHBOARD_PORT": str(port)}
-    with running(["dashboard"], f"{url}/gezond", url, log, settings, module="bot.cli") as server:
+    prefix = f"HULPBOT_{command.upper()}"
+    settings = {**env, f"{prefix}_HOST": "127.0.0.1", f"{prefix}_PORT": str(port)}
+    with running([command], f"{url}{health}", url, log, settings, module="bot.cli") as server:
         yield server
+
+
+def dashboard_server(
+    port: int, log: Path, env: Mapping[str, str]
+) -> AbstractContextManager[Server]:
+    """The staff dashboard (`bot dashboard`) on `port`, with the database settings in `env`."""
+    return _bot_command("dashboard", "/gezond", port, log, env)
+
+
+def web_server(port: int, log: Path, env: Mapping[str, str]) -> AbstractContextManager[Server]:
+    """The residents' web chat (`bot web`) on `port`; `env` names the Rasa server."""
+    return _bot_command("web", "/chat", port, log, env)

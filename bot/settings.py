@@ -76,6 +76,15 @@ class Settings:
     sms_json_secret: str | None
     # Outgoing messages per number per day, against loops and abuse.
     sms_daily_cap: int
+    # The residents' web chat (/chat, /widget.js) and the share page (/delen).
+    web_host: str
+    web_port: int
+    # The address residents use, for links and QR codes (behind a proxy it differs).
+    web_public_url: str
+    # Other sites (origins) that may embed the chat widget.
+    web_embed_origins: tuple[str, ...]
+    # The bot's Telegram username, for t.me links on the share page.
+    telegram_bot_username: str | None
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -126,6 +135,18 @@ class Settings:
             sms_json_out_url=env.get("HULPBOT_SMS_JSON_OUT_URL") or None,
             sms_json_secret=env.get("HULPBOT_SMS_JSON_SECRET") or None,
             sms_daily_cap=_int(env, "HULPBOT_SMS_DAILY_CAP", 30),
+            web_host=env.get("HULPBOT_WEB_HOST", "127.0.0.1"),
+            web_port=_int(env, "HULPBOT_WEB_PORT", 5090),
+            web_public_url=(
+                env.get("HULPBOT_WEB_PUBLIC_URL")
+                or f"http://localhost:{_int(env, 'HULPBOT_WEB_PORT', 5090)}"
+            ).rstrip("/"),
+            web_embed_origins=tuple(
+                o.strip().rstrip("/")
+                for o in env.get("HULPBOT_WEB_EMBED_ORIGINS", "").split(",")
+                if o.strip()
+            ),
+            telegram_bot_username=env.get("HULPBOT_TELEGRAM_BOT_USERNAME") or None,
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 

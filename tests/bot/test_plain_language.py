@@ -26,6 +26,7 @@ import yaml
 
 from bot import callback as cb
 from bot.channels import base, sms, telegram
+from bot.channels.web import app as web
 from bot.content.answers import (
     DAY_TERMS,
     Aspect,
@@ -70,6 +71,7 @@ CHANNEL_TEXTS = {
     base.SORRY,
     sms.STOPPED,
     sms.CAP_REACHED,
+    web.RASA_DOWN,
 }
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*")
