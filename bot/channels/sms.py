@@ -288,7 +288,7 @@ class SmsInput(OwnChannel):
                 return
             message = CAP_REACHED if allowance is Allowance.last else part
             try:
-                await self._provider.send(to, sms_parts(message)[0])
+                await self._provider.send(to, message)
             except SendFailed as exc:
                 log.error("SMS not sent: %s", exc)
                 return

@@ -60,14 +60,13 @@ def chat_blueprint(
         )
         return response.html(page, headers={"Content-Security-Policy": csp(embed)})
 
+    # The embed script knows its own origin, so one tag works on any page.
+    script = (HERE / "static" / "widget.js").read_text(encoding="utf-8")
+    script = script.replace("__HULPBOT_ORIGIN__", settings.web_public_url)
+
     @bp.get("/widget.js")
     async def widget(request: Request) -> HTTPResponse:
-        """The embed script: it knows its own origin, so one tag works on any page."""
-        script = (HERE / "static" / "widget.js").read_text(encoding="utf-8")
-        return response.text(
-            script.replace("__HULPBOT_ORIGIN__", settings.web_public_url),
-            content_type="application/javascript; charset=utf-8",
-        )
+        return response.text(script, content_type="application/javascript; charset=utf-8")
 
     @bp.post("/api/bericht")
     async def message(request: Request) -> HTTPResponse:
