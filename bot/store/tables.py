@@ -45,6 +45,17 @@ class UtcDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
+def _request_id(nullable: bool = False) -> Column:
+    """The request a row belongs to; deleting the request (`bot forget`) deletes the row."""
+    return Column(
+        "request_id",
+        Integer,
+        ForeignKey("callback_request.id", ondelete="CASCADE"),
+        nullable=nullable,
+        index=True,
+    )
+
+
 callback_request = Table(
     "callback_request",
     metadata,
@@ -76,12 +87,8 @@ audit_event = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", UtcDateTime, nullable=False),
-    Column(
-        "request_id",
-        Integer,
-        ForeignKey("callback_request.id", ondelete="CASCADE"),
-        index=True,
-    ),
+    # Empty for actions that concern no single request (an export, an account change).
+    _request_id(nullable=True),
     Column("actor", String(100), nullable=False),
     Column("action", String(64), nullable=False),
     Column("detail", Text),
@@ -91,13 +98,7 @@ notification_outbox = Table(
     "notification_outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "request_id",
-        Integer,
-        ForeignKey("callback_request.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _request_id(),
     Column("created_at", UtcDateTime, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("next_attempt_at", UtcDateTime, nullable=False, index=True),
@@ -123,13 +124,7 @@ request_note = Table(
     "request_note",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column(
-        "request_id",
-        Integer,
-        ForeignKey("callback_request.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _request_id(),
     Column("created_at", UtcDateTime, nullable=False),
     Column("author", String(100), nullable=False),
     # Emptied with the phone number when the request's personal data is purged.

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 from threading import Barrier, Thread
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
@@ -18,7 +20,13 @@ from bot.store.repository import (
 )
 from bot.store.sessions import SessionRepository
 from bot.store.staff import Role, StaffRepository
-from bot.store.tables import audit_event, callback_request, notification_outbox, staff_session
+from bot.store.tables import (
+    audit_event,
+    callback_request,
+    metadata,
+    notification_outbox,
+    staff_session,
+)
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -211,3 +219,9 @@ def test_sessions_expire_when_idle_and_end_on_logout(engine: Engine) -> None:
     sessions.revoke(other)
     assert sessions.find(other, NOW + timedelta(hours=2), idle) is None
     assert sessions.find(stale, NOW, idle) is None
+
+
+def test_migrations_build_exactly_the_tables_the_code_defines(engine: Engine) -> None:
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
