@@ -111,6 +111,11 @@ def test_chat_answers_buttons_history_keyboard_and_accessibility(
     outside = [url for url in requested if not url.startswith(site.url)]
     assert outside == [], outside
 
+    # A shared computer: "Begin opnieuw" wipes the conversation from this browser.
+    page.get_by_role("button", name="Begin opnieuw").click()
+    expect(page.locator("#gesprek li")).to_have_count(1)
+    assert page.evaluate("localStorage.getItem('hulpbot-gesprek')") is None
+
 
 @pytest.fixture(scope="module")
 def embedding_site(site: Server) -> Iterator[str]:

@@ -114,6 +114,13 @@
     });
   });
 
+  // On a shared computer the next person must not read the conversation.
+  document.getElementById("opnieuw").addEventListener("click", function () {
+    localStorage.removeItem(HISTORY);
+    localStorage.removeItem(SESSION);
+    window.location.reload();
+  });
+
   const past = history();
   past.forEach(function (entry) { show(entry); });
   if (!past.length) {
