@@ -25,3 +25,31 @@ def test_fixed_clock_is_in_the_city_time_zone() -> None:
 def test_bad_number_names_the_variable() -> None:
     with pytest.raises(SettingsError, match="HULPBOT_STALENESS_DAYS"):
         Settings.from_env({"HULPBOT_STALENESS_DAYS": "veel"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("HULPBOT_TELEGRAM_MODE", "push"),
+        ("HULPBOT_SMS_PROVIDER", "kpn"),
+        ("HULPBOT_TELEGRAM_CHAT_INTERVAL", "snel"),
+        ("HULPBOT_SMS_DAILY_CAP", "3.5"),
+    ],
+)
+def test_bad_channel_settings_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})
+
+
+def test_channel_defaults_and_lists() -> None:
+    settings = Settings.from_env(
+        {
+            "HULPBOT_TELEGRAM_MODE": "Polling",
+            "HULPBOT_WEB_EMBED_ORIGINS": "https://www.mechelen.be/, https://a.be",
+            "HULPBOT_DASHBOARD_SECURE_COOKIES": "ja",
+        }
+    )
+    assert settings.telegram_mode == "polling" and settings.sms_provider == ""
+    assert settings.web_embed_origins == ("https://www.mechelen.be", "https://a.be")
+    assert settings.dashboard_secure_cookies and settings.telegram_chat_interval == 1.0
+    assert settings.web_public_url == "http://localhost:5090"
