@@ -276,7 +276,8 @@ class SmsInput(OwnChannel):
         store = self._store
         if not ignore_opt_out and await asyncio.to_thread(store.opted_out, to):
             return
-        await asyncio.to_thread(store.offer_options, to, buttons)
+        if buttons:  # every incoming message already cleared the previous options
+            await asyncio.to_thread(store.offer_options, to, buttons)
         body = with_options(text, buttons) if buttons else text
         today = self._settings.now().date()
         for part in sms_parts(body):
