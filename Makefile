@@ -49,12 +49,11 @@ train: $(MODEL)
 
 run: install train
 	@$(BIN)/bot check-content
+	@$(BIN)/bot secrets
 	@$(BIN)/bot migrate
 	@echo
 	@echo "  Hulpbot starts in about 30 seconds. Talk to it:"
-	@echo "    REST:  POST http://localhost:5005/webhooks/rest/webhook"
-	@echo "           with {\"sender\": \"me\", \"message\": \"is den abeel vandaag open\"}"
-	@echo "    or in another terminal: make shell"
+	@echo "    in another terminal: make shell"
 	@echo "  Web chat for residents: http://127.0.0.1:5090/chat  (share page: /delen)"
 	@echo "  Staff dashboard: http://127.0.0.1:5080"
 	@echo "    (first make an account: .venv/bin/bot staff add NAME --role admin)"

@@ -27,6 +27,7 @@ from bot import callback as cb
 from bot.content.answers import Reply, contact_reply
 from bot.conversation import service_for_intent
 from bot.safety import detect_urgent, urgent_replies
+from bot.senders import channel_of
 from bot.store.repository import NewCallback
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,8 @@ STOPPED, DECLINED, NO_PHONE, CONFIRMED = "stopped", "declined", "no_phone", "con
 
 
 def _channel(tracker: Tracker) -> str:
-    return tracker.get_latest_input_channel() or "rest"
+    """From the conversation id our channels made, never from what a caller claims."""
+    return channel_of(tracker.sender_id)
 
 
 class ActionStartCallback(Action):
@@ -302,7 +304,8 @@ class ActionSubmitCallback(Action):
             return reset
         dispatcher.utter_message(text=cb.saved_text(reference))
         dispatcher.utter_message(text=cb.expected_call(general.contact.hours, moment, now))
-        return reset
+        # Kept for the apology should a later turn fail (bot/rasa_patches.py).
+        return [*reset, SlotSet("callback_reference", reference)]
 
     @staticmethod
     def _new(tracker: Tracker) -> NewCallback:

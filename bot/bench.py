@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -29,7 +30,14 @@ from typing import Any
 import yaml
 
 from bot.dashboard.auth import Passwords
-from bot.servers import action_server, dashboard_server, free_port, rasa_server, write_endpoints
+from bot.servers import (
+    action_server,
+    bearer,
+    dashboard_server,
+    free_port,
+    rasa_server,
+    write_endpoints,
+)
 from bot.settings import PROJECT_ROOT, child_env
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
@@ -44,9 +52,11 @@ TARGETS = {
 }
 
 
-def _post(url: str, body: dict[str, Any]) -> None:
+def _post(url: str, body: dict[str, Any], env: dict[str, str]) -> None:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **bearer(env)},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         response.read()
@@ -165,16 +175,22 @@ def measure(count: int, work: Path) -> dict[str, Any]:
     action_port, rasa_port = free_port(), free_port()
     # Conversations in a SQLite tracker store, as with `make run`.
     endpoints = write_endpoints(work / "endpoints.yml", action_port, work / "tracker.db")
-    env = {"HULPBOT_DATABASE_URL": f"sqlite:///{work / 'hulpbot.db'}"}
+    env = {
+        "HULPBOT_DATABASE_URL": f"sqlite:///{work / 'hulpbot.db'}",
+        "HULPBOT_INTERNAL_TOKEN": secrets.token_urlsafe(32),
+        "HULPBOT_SENDER_KEY": secrets.token_urlsafe(32),
+    }
     with (
         action_server(action_port, work / "actions.log", env) as actions,
         rasa_server(work / "bench.tar.gz", rasa_port, endpoints, work / "rasa.log", env) as rasa,
     ):
-        parse = _latencies(texts, lambda _, t: _post(f"{rasa.url}/model/parse", {"text": t}))
+        parse = _latencies(texts, lambda _, t: _post(f"{rasa.url}/model/parse", {"text": t}, env))
         rest = _latencies(
             texts,
             lambda i, t: _post(
-                f"{rasa.url}/webhooks/rest/webhook", {"sender": f"bench-{i // 10}", "message": t}
+                f"{rasa.url}/webhooks/web/webhook",
+                {"sender": f"bench-{i // 10:04d}", "message": t},
+                env,
             ),
         )
         return {

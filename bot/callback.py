@@ -17,6 +17,7 @@ from bot.content.hours import public_holiday, schedule_on
 from bot.content.matching import find_term, normalise
 from bot.content.models import Hours, ServiceId, TimeRange
 from bot.phone import display, find_phone
+from bot.senders import SMS, TELEGRAM
 
 STOP_WORDS = {"stop", "stoppen", "annuleer", "annuleren", "laat maar", "laat maar zitten"}
 YES = {
@@ -212,10 +213,11 @@ FIX_QUESTION = Reply(
 )
 
 
-# Channels that know the resident's number for certain; REST metadata is not trusted.
-CHANNELS_THAT_KNOW_THE_NUMBER = {"sms", "telegram"}
+# Channels that know the resident's number for certain (the channel is read from the
+# conversation id our channels make; the web channel passes no metadata at all).
+CHANNELS_THAT_KNOW_THE_NUMBER = {SMS, TELEGRAM}
 # Channels with a button that shares the resident's own number.
-CHANNELS_THAT_SHARE_CONTACTS = {"telegram"}
+CHANNELS_THAT_SHARE_CONTACTS = {TELEGRAM}
 # A referring organisation's code (from a Telegram deep link or a shared web link).
 REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OTHER_NUMBER = "ander nummer"

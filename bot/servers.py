@@ -47,21 +47,34 @@ def free_port() -> int:
 
 
 def write_endpoints(path: Path, action_port: int, tracker_db: Path | None = None) -> Path:
-    """Endpoints for a test or benchmark server; conversations in memory or in `tracker_db`."""
-    text = f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+    """Endpoints for a test or benchmark server; conversations in memory or in `tracker_db`.
+
+    The token itself stays in the environment (HULPBOT_INTERNAL_TOKEN), never in the file.
+    """
+    text = (
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        "  headers:\n    Authorization: Bearer ${HULPBOT_INTERNAL_TOKEN}\n"
+    )
     if tracker_db is not None:
         text += f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {tracker_db}\n"
     path.write_text(text)
     return path
 
 
-def _wait(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+def _wait(
+    url: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float,
+    headers: Mapping[str, str] | None = None,
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise ServerError(f"{url} exited with {process.returncode}; see {log}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            request = urllib.request.Request(url, headers=dict(headers or {}))
+            with urllib.request.urlopen(request, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -79,6 +92,7 @@ def running(
     env: Mapping[str, str] | None = None,
     timeout: float = 180,
     module: str = "bot.launch",
+    health_headers: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
@@ -91,7 +105,7 @@ def running(
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait(health_url, process, log, timeout)
+            _wait(health_url, process, log, timeout, health_headers)
             yield Server(process, base_url, log, time.monotonic() - started)
         finally:
             process.terminate()
@@ -102,15 +116,19 @@ def running(
                 process.wait()
 
 
-@contextmanager
+def bearer(env: Mapping[str, str] | None) -> dict[str, str]:
+    """The header our processes show each other, from the settings in `env`."""
+    token = (env or {}).get("HULPBOT_INTERNAL_TOKEN")
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 def action_server(
     port: int, log: Path, env: Mapping[str, str] | None = None, *, debug: bool = False
-) -> Iterator[Server]:
-    url = f"http://127.0.0.1:{port}"
-    args = ["run", "actions", "--actions", "actions", "--port", str(port)]
-    args += ["--debug"] if debug else []
-    with running(args, f"{url}/health", url, log, env) as server:
-        yield server
+) -> AbstractContextManager[Server]:
+    """`bot actions`: rasa-sdk's server, answering only callers with the internal token."""
+    return _bot_command(
+        "action", "/health", port, log, env or {}, ["actions", *(["--debug"] if debug else [])]
+    )
 
 
 @contextmanager
@@ -123,6 +141,7 @@ def rasa_server(
     *,
     debug: bool = False,
 ) -> Iterator[Server]:
+    """Rasa with its HTTP API on (tests and benchmarks parse over it), behind the token."""
     if not model.exists():
         raise ServerError(f"No trained model at {model}: run `make train` first")
     url = f"http://127.0.0.1:{port}"
@@ -141,18 +160,25 @@ def rasa_server(
         str(PROJECT_ROOT / "credentials.yml"),
         *(["--debug"] if debug else []),
     ]
-    with running(args, f"{url}/status", url, log, env) as server:
+    with running(args, f"{url}/status", url, log, env, health_headers=bearer(env)) as server:
         yield server
 
 
 @contextmanager
 def _bot_command(
-    command: str, health: str, port: int, log: Path, env: Mapping[str, str]
+    name: str,
+    health: str,
+    port: int,
+    log: Path,
+    env: Mapping[str, str],
+    args: list[str] | None = None,
 ) -> Iterator[Server]:
+    """`bot <name>` listening on `port` of this machine (HULPBOT_<NAME>_HOST/_PORT)."""
     url = f"http://127.0.0.1:{port}"
-    prefix = f"HULPBOT_{command.upper()}"
+    prefix = f"HULPBOT_{name.upper()}"
     settings = {**env, f"{prefix}_HOST": "127.0.0.1", f"{prefix}_PORT": str(port)}
-    with running([command], f"{url}{health}", url, log, settings, module="bot.cli") as server:
+    command = args or [name]
+    with running(command, f"{url}{health}", url, log, settings, module="bot.cli") as server:
         yield server
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,11 +31,30 @@ class Settings:
     # A fixed "now" for demonstrations and end-to-end tests; None means the real clock.
     clock: datetime | None
     rasa_url: str
+    # Where the Rasa server and the action server listen: this machine only, unless a private
+    # network address is set (replicas on other hosts). Never a public address.
+    rasa_host: str
+    rasa_port: int
+    action_host: str
+    action_port: int
+    # Seconds Rasa waits for an action before the resident gets the apology (Rasa's own: 300).
+    action_timeout: int
+    # The secret our own processes show each other (Rasa's API, the action server, the web
+    # channel behind the web app), in an Authorization header. Unset: those calls are refused.
+    internal_token: str | None
+    # Key for the keyed hash that turns an SMS number into a conversation id, so the number is
+    # never the id. Changing it starts new conversations for every SMS resident.
+    sender_key: str | None
+    # Proxies in front of our web servers (nginx: 1), so the client address is read from
+    # X-Forwarded-For; 0 trusts no header.
+    proxies_count: int
     database_url: str
     # Rasa's tracker store (the conversations), so `bot forget` can remove one.
     tracker_db_url: str
     # Days after closing before a request's phone, name and excerpt are removed.
     retention_days: int
+    # Days after its last message before a conversation without an open request is deleted.
+    conversation_retention_days: int
     # Where new requests are announced (both optional): an SMTP server and/or a webhook URL.
     smtp_host: str | None
     smtp_port: int
@@ -49,7 +69,9 @@ class Settings:
     # The staff dashboard: where it listens, and how its login cookie behaves.
     dashboard_host: str
     dashboard_port: int
-    # Mark the session cookie Secure: set to true when the dashboard is served over HTTPS.
+    # The address staff use. The session cookie is Secure unless this is plain http on this
+    # machine (development); HULPBOT_DASHBOARD_SECURE_COOKIES=true/false overrides.
+    dashboard_public_url: str
     dashboard_secure_cookies: bool
     # Minutes without activity after which a staff member must log in again.
     dashboard_idle_minutes: int
@@ -74,6 +96,8 @@ class Settings:
     twilio_api_url: str
     sms_json_out_url: str | None
     sms_json_secret: str | None
+    # A JSON gateway's signed timestamp may be at most this many seconds old (or ahead).
+    sms_json_max_age: int
     # Outgoing messages per number per day, against loops and abuse.
     sms_daily_cap: int
     # The residents' web chat (/chat, /widget.js) and the share page (/delen).
@@ -90,15 +114,27 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
+        env = {**read_dotenv(PROJECT_ROOT / ".env"), **os.environ} if env is None else env
         tz = ZoneInfo(env.get("HULPBOT_TIMEZONE", "Europe/Brussels"))
         content_dir = Path(env.get("HULPBOT_CONTENT_DIR", str(PROJECT_ROOT / "data" / "content")))
+        dashboard_url = (
+            env.get("HULPBOT_DASHBOARD_PUBLIC_URL")
+            or f"http://127.0.0.1:{_int(env, 'HULPBOT_DASHBOARD_PORT', 5080)}"
+        ).rstrip("/")
         return cls(
             content_dir=content_dir,
             timezone=tz,
             staleness_days=_int(env, "HULPBOT_STALENESS_DAYS", 180),
             clock=_datetime(env, "HULPBOT_CLOCK", tz),
-            rasa_url=env.get("HULPBOT_RASA_URL", "http://localhost:5005").rstrip("/"),
+            rasa_url=env.get("HULPBOT_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+            rasa_host=env.get("HULPBOT_RASA_HOST", "127.0.0.1"),
+            rasa_port=_int(env, "HULPBOT_RASA_PORT", 5005),
+            action_host=env.get("HULPBOT_ACTION_HOST", "127.0.0.1"),
+            action_port=_int(env, "HULPBOT_ACTION_PORT", 5055),
+            action_timeout=_int(env, "HULPBOT_ACTION_TIMEOUT", 10),
+            internal_token=env.get("HULPBOT_INTERNAL_TOKEN") or None,
+            sender_key=env.get("HULPBOT_SENDER_KEY") or None,
+            proxies_count=_int(env, "HULPBOT_PROXIES_COUNT", 0),
             database_url=env.get(
                 "HULPBOT_DATABASE_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'hulpbot.db'}"
             ),
@@ -106,6 +142,7 @@ class Settings:
                 "HULPBOT_TRACKER_DB_URL", f"sqlite:///{PROJECT_ROOT / 'var' / 'tracker.db'}"
             ),
             retention_days=_int(env, "HULPBOT_RETENTION_DAYS", 30),
+            conversation_retention_days=_int(env, "HULPBOT_CONVERSATION_RETENTION_DAYS", 30),
             smtp_host=env.get("HULPBOT_SMTP_HOST") or None,
             smtp_port=_int(env, "HULPBOT_SMTP_PORT", 25),
             smtp_from=env.get("HULPBOT_SMTP_FROM", "hulpbot@localhost"),
@@ -119,7 +156,8 @@ class Settings:
             worker_interval=_int(env, "HULPBOT_WORKER_INTERVAL", 15),
             dashboard_host=env.get("HULPBOT_DASHBOARD_HOST", "127.0.0.1"),
             dashboard_port=_int(env, "HULPBOT_DASHBOARD_PORT", 5080),
-            dashboard_secure_cookies=_bool(env, "HULPBOT_DASHBOARD_SECURE_COOKIES"),
+            dashboard_public_url=dashboard_url,
+            dashboard_secure_cookies=_secure_cookies(env, dashboard_url),
             dashboard_idle_minutes=_int(env, "HULPBOT_DASHBOARD_IDLE_MINUTES", 30),
             telegram_token=env.get("HULPBOT_TELEGRAM_TOKEN") or None,
             telegram_secret=env.get("HULPBOT_TELEGRAM_SECRET") or None,
@@ -134,6 +172,7 @@ class Settings:
             twilio_api_url=env.get("HULPBOT_TWILIO_API_URL", "https://api.twilio.com"),
             sms_json_out_url=env.get("HULPBOT_SMS_JSON_OUT_URL") or None,
             sms_json_secret=env.get("HULPBOT_SMS_JSON_SECRET") or None,
+            sms_json_max_age=_int(env, "HULPBOT_SMS_JSON_MAX_AGE", 300),
             sms_daily_cap=_int(env, "HULPBOT_SMS_DAILY_CAP", 30),
             web_host=env.get("HULPBOT_WEB_HOST", "127.0.0.1"),
             web_port=_int(env, "HULPBOT_WEB_PORT", 5090),
@@ -184,6 +223,35 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
 
 def _bool(env: Mapping[str, str], name: str) -> bool:
     return env.get(name, "").strip().lower() in {"1", "true", "yes", "ja"}
+
+
+def _secure_cookies(env: Mapping[str, str], public_url: str) -> bool:
+    """Secure unless explicitly off, or the dashboard is plain http on this machine."""
+    raw = env.get("HULPBOT_DASHBOARD_SECURE_COOKIES", "").strip()
+    if raw:
+        return _bool(env, "HULPBOT_DASHBOARD_SECURE_COOKIES")
+    url = urlsplit(public_url)
+    return not (url.scheme == "http" and url.hostname in {"127.0.0.1", "localhost", "::1"})
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a `.env` file, as honcho reads them, so a `bot …` command typed by
+    hand works on the same database and keys as `make run`. The environment wins."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    values = {}
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
 
 
 def _datetime(env: Mapping[str, str], name: str, tz: ZoneInfo) -> datetime | None:

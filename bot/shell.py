@@ -11,18 +11,19 @@ import urllib.request
 from typing import Any
 
 
-def send(url: str, sender: str, message: str) -> list[dict[str, Any]]:
+def send(url: str, token: str | None, sender: str, message: str) -> list[dict[str, Any]]:
+    """Through the web channel, as the web app does (it needs the internal token)."""
     request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook",
+        f"{url}/webhooks/web/webhook",
         data=json.dumps({"sender": sender, "message": message}).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         messages: list[dict[str, Any]] = json.load(response)
         return messages
 
 
-def chat(url: str, sender: str) -> int:
+def chat(url: str, token: str | None, sender: str) -> int:
     print(f"Hulpbot at {url}. Type a message; Ctrl-D stops.")
     buttons: list[dict[str, str]] = []
     while True:
@@ -34,7 +35,7 @@ def chat(url: str, sender: str) -> int:
         if line.isdigit() and 0 < int(line) <= len(buttons):
             line = buttons[int(line) - 1]["payload"]
         try:
-            messages = send(url, sender, line)
+            messages = send(url, token, sender, line)
         except (urllib.error.URLError, ConnectionError) as exc:
             print(f"The assistant does not answer at {url} ({exc}). Is `make run` running?")
             continue

@@ -10,12 +10,11 @@ from typing import Any
 
 from rasa.core.channels.channel import InputChannel
 
+from bot.apology import apology
 from bot.content.loader import CatalogueStore
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-SORRY = "Sorry, er ging iets mis bij mij. Probeer het zo meteen opnieuw."
 
 
 class OwnChannel(InputChannel):
@@ -40,10 +39,4 @@ class OwnChannel(InputChannel):
             task.cancel()
 
     async def _sorry(self) -> str:
-        """An apology with the city's number, when the catalogue can be read."""
-        try:
-            phone = (await self._catalogue.current()).general.contact.phone
-        except Exception:
-            log.exception("No catalogue for the apology")
-            return SORRY
-        return f"{SORRY} Of bel gratis {phone.text}." if phone.text else SORRY
+        return await apology(self._catalogue)

@@ -3,7 +3,10 @@
 Registered in credentials.yml as `bot.channels.sms.SmsInput`; the provider is a setting.
 `twilio`: Twilio's webhook (form fields From, To, Body, MessageSid) checked with the twilio
 library's RequestValidator, replies through its REST API. `json`: any gateway that posts
-{"from", "to", "text", "id"} and accepts {"from", "to", "text"}, both signed with an HMAC.
+{"from", "to", "text", "id"} and accepts {"from", "to", "text"}, both signed with an HMAC of
+a Unix timestamp and the body, so an old message replayed later is refused.
+
+The conversation id is a keyed hash of the number (bot/senders.py), never the number.
 
 A turn's replies are collected and sent as one text, buttons as numbered options, in
 GSM-7 parts of at most two segments. STOP ends all messages until START; each number has
@@ -17,6 +20,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,8 +36,10 @@ from twilio.rest import Client
 
 from bot.channels.base import OwnChannel
 from bot.channels.sms_text import chosen_payload, sms_parts, with_options
+from bot.channels.text import capped
 from bot.content.matching import normalise
 from bot.phone import find_phone
+from bot.senders import SMS, sms_sender
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.sms import Allowance, SmsRepository
@@ -46,6 +52,7 @@ START_WORDS = {"start"}
 STOPPED = "Je krijgt geen sms meer van de Hulpbot. Stuur START om weer te beginnen."
 CAP_REACHED = "Je kreeg vandaag veel berichten van de Hulpbot. Morgen kan je weer vragen stellen."
 SIGNATURE_HEADER = "X-Hulpbot-Signature"
+TIMESTAMP_HEADER = "X-Hulpbot-Timestamp"
 
 
 class SendFailed(RuntimeError):
@@ -124,14 +131,25 @@ class JsonProvider:
         self._out = settings.sms_json_out_url
         self._secret = settings.sms_json_secret.encode()
         self._number = settings.sms_number
+        self._max_age = settings.sms_json_max_age
         self._session: aiohttp.ClientSession | None = None
 
-    def sign(self, body: bytes) -> str:
-        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()
+    def sign(self, timestamp: str, body: bytes) -> str:
+        """HMAC-SHA256 of "<timestamp>." followed by the body, in hex."""
+        return hmac.new(self._secret, timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+    def signed_headers(self, body: bytes, now: float | None = None) -> dict[str, str]:
+        timestamp = str(int(time.time() if now is None else now))
+        return {TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: self.sign(timestamp, body)}
 
     async def receive(self, request: Request) -> Incoming | None:
+        timestamp = request.headers.get(TIMESTAMP_HEADER, "")
         signature = request.headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(signature, self.sign(request.body)):
+        if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+            return None
+        if abs(time.time() - int(timestamp)) > self._max_age:
+            return None
+        if not hmac.compare_digest(signature, self.sign(timestamp, request.body)):
             return None
         try:
             data = json.loads(request.body)
@@ -152,7 +170,7 @@ class JsonProvider:
             async with self._session.post(
                 self._out,
                 data=body,
-                headers={"Content-Type": "application/json", SIGNATURE_HEADER: self.sign(body)},
+                headers={"Content-Type": "application/json", **self.signed_headers(body)},
             ) as reply:
                 if reply.status >= 300:
                     raise SendFailed(f"gateway answered {reply.status}")
@@ -175,7 +193,7 @@ class SmsInput(OwnChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "sms"
+        return SMS
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -208,6 +226,9 @@ class SmsInput(OwnChannel):
                 log.warning(
                     "SMS channel off: HULPBOT_SMS_PROVIDER is not set (other channels work)"
                 )
+                return
+            if not self._settings.sender_key:
+                log.error("SMS channel off: HULPBOT_SENDER_KEY is not set (see .env.example)")
                 return
             try:
                 provider = PROVIDERS[name](self._settings)
@@ -252,22 +273,43 @@ class SmsInput(OwnChannel):
             await self._converse(sender, text or incoming.text, on_new_message)
         except Exception:
             log.exception("SMS %s could not be handled", incoming.message_id)
-            await self._send(sender, await self._sorry(), [])
+            await self._apologise(sender)
+
+    async def _apologise(self, to: str) -> None:
+        """The apology, also when the database is what failed: then the opt-out and the cap
+        cannot be checked, and one answer to a message just received is the lesser harm."""
+        assert self._provider is not None
+        text = await self._sorry()
+        try:
+            await self._send(to, text, [])
+            return
+        except Exception:
+            log.exception("The SMS store failed; sending the apology without it")
+        try:
+            await self._provider.send(to, sms_parts(text)[0])
+        except SendFailed as exc:
+            log.error("SMS apology not sent: %s", exc)
 
     async def _converse(self, sender: str, text: str, on_new_message: OnNewMessage) -> None:
         """Let Rasa answer, then send the whole turn as one text."""
+        said, note = capped(text)
         collector = CollectingOutputChannel()
         await on_new_message(
             UserMessage(
-                text, collector, sender, input_channel=self.name(), metadata={"phone": sender}
+                said,
+                collector,
+                sms_sender(sender, self._settings.sender_key),
+                input_channel=self.name(),
+                metadata={"phone": sender},
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]
         buttons: list[dict[str, Any]] = next(
             (m["buttons"] for m in reversed(collector.messages) if m.get("buttons")), []
         )
-        if texts:
-            await self._send(sender, "\n".join(texts), buttons)
+        if not texts:
+            texts = [await self._sorry()]
+        await self._send(sender, "\n".join([*([note] if note else []), *texts]), buttons)
 
     async def _send(
         self, to: str, text: str, buttons: list[dict[str, Any]], ignore_opt_out: bool = False

@@ -27,6 +27,7 @@ from rasa.core.channels.channel import (
 )
 from sanic import Blueprint, Request, Sanic, response
 from sanic.response import HTTPResponse
+from sqlalchemy.engine import Engine
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -41,8 +42,12 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.base import OwnChannel
-from bot.channels.text import split_message
+from bot.channels.text import capped, split_message
+from bot.senders import TELEGRAM, telegram_chat, telegram_sender
 from bot.settings import Settings
+from bot.store.db import make_engine, migrate
+from bot.store.seen import first_time
+from bot.store.tables import telegram_seen
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,7 +66,6 @@ SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Commands we understand, as what Rasa receives.
 COMMANDS = {"/start": "/greet", "/help": "/help", "/stop": "stop"}
 POLL_SECONDS = 10
-SEEN_UPDATES = 10_000
 SEND_RETRIES = 3
 
 
@@ -152,22 +156,6 @@ class Payloads:
         return next((b.text for row in keyboard for b in row if b.callback_data == data), None)
 
 
-class RecentIds:
-    """The update ids handled lately, to ignore an update Telegram sends a second time."""
-
-    def __init__(self, size: int = SEEN_UPDATES) -> None:
-        self._ids: OrderedDict[int, None] = OrderedDict()
-        self._size = size
-
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._ids:
-            return False
-        self._ids[update_id] = None
-        while len(self._ids) > self._size:
-            self._ids.popitem(last=False)
-        return True
-
-
 class TelegramOutput(OutputChannel):
     """Rasa's replies as Telegram messages: buttons become an inline keyboard."""
 
@@ -210,7 +198,7 @@ class TelegramOutput(OutputChannel):
         buttons: list[dict[str, Any]] | None = None,
         share_phone: bool = False,
     ) -> None:
-        chat_id = int(recipient_id)
+        chat_id = telegram_chat(recipient_id)
         parts = split_message(text, MAX_MESSAGE)
         for index, part in enumerate(parts):
             markup = (
@@ -256,7 +244,7 @@ class TelegramInput(OwnChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "telegram"
+        return TELEGRAM
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
@@ -268,7 +256,7 @@ class TelegramInput(OwnChannel):
             self._bot = Bot(settings.telegram_token, base_url=settings.telegram_api_url)
         self._sender = Sender(settings.telegram_chat_interval)
         self._payloads = Payloads()
-        self._seen = RecentIds()
+        self._engine: Engine | None = None
         self._keyboards: set[int] = set()
         self._poller: asyncio.Task[None] | None = None
 
@@ -291,9 +279,10 @@ class TelegramInput(OwnChannel):
             if not self._webhook_allowed(request.headers.get("X-Telegram-Bot-Api-Secret-Token")):
                 return response.text("forbidden", status=403)
             assert self._bot is not None
-            data = request.json
-            update = Update.de_json(data, self._bot) if isinstance(data, dict) else None
-            if update is not None and self._seen.first_time(update.update_id):
+            update = self._update(request)
+            if update is None:
+                return response.text("bad request", status=400)
+            if await self._first_time(update.update_id):
                 self._in_background(self._handle(update, on_new_message))
             return response.text("ok")
 
@@ -304,6 +293,8 @@ class TelegramInput(OwnChannel):
                     "Telegram channel off: HULPBOT_TELEGRAM_TOKEN is not set (other channels work)"
                 )
                 return
+            self._engine = make_engine(self._settings.database_url)
+            await asyncio.to_thread(migrate, self._engine)
             if self._settings.telegram_mode == "webhook" and not self._secret_usable():
                 log.error(
                     "Telegram webhook refuses every update: set HULPBOT_TELEGRAM_SECRET "
@@ -357,8 +348,32 @@ class TelegramInput(OwnChannel):
                 continue
             for update in updates:
                 offset = update.update_id + 1
-                if self._seen.first_time(update.update_id):
+                if await self._first_time(update.update_id):
                     await self._handle(update, on_new_message)
+
+    def _update(self, request: Request) -> Update | None:
+        """The update in a webhook body; None for anything that is not one."""
+        data = request.json if request.body else None
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            return None
+        try:
+            return Update.de_json(data, self._bot)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            log.warning("A Telegram webhook body with the right secret was not an update")
+            return None
+
+    async def _first_time(self, update_id: int) -> bool:
+        """Shared by every replica and kept over restarts. When the database cannot say,
+        answer: a rare double answer is better than none."""
+        if self._engine is None:
+            return True
+        try:
+            return await asyncio.to_thread(
+                first_time, self._engine, telegram_seen, str(update_id), self._settings.now()
+            )
+        except Exception:
+            log.exception("Could not record Telegram update %s; handling it anyway", update_id)
+            return True
 
     async def _handle(self, update: Update, on_new_message: OnNewMessage) -> None:
         """One update; if it goes wrong the resident still gets an answer, and the next update
@@ -372,7 +387,9 @@ class TelegramInput(OwnChannel):
             log.exception("Telegram update %s could not be handled", update.update_id)
             chat = update.effective_chat
             if chat is not None and chat.type == ChatType.PRIVATE:
-                await self.get_output_channel().send_text_message(str(chat.id), await self._sorry())
+                await self.get_output_channel().send_text_message(
+                    telegram_sender(chat.id), await self._sorry()
+                )
 
     async def _button_pressed(self, update: Update, on_new_message: OnNewMessage) -> None:
         query = update.callback_query
@@ -401,7 +418,9 @@ class TelegramInput(OwnChannel):
         if message.contact is not None:
             own = message.from_user is not None and message.contact.user_id == message.from_user.id
             if not own:
-                await self.get_output_channel().send_text_message(str(chat_id), NOT_YOUR_NUMBER)
+                await self.get_output_channel().send_text_message(
+                    telegram_sender(chat_id), NOT_YOUR_NUMBER
+                )
                 return
             # Telegram gives international numbers, mostly without the "+".
             phone = "+" + message.contact.phone_number.lstrip("+")
@@ -409,12 +428,15 @@ class TelegramInput(OwnChannel):
             return
         if not message.text or not message.text.strip():
             await self.get_output_channel().send_text_with_buttons(
-                str(chat_id),
+                telegram_sender(chat_id),
                 NON_TEXT,
                 [{"title": CALLBACK_BUTTON[0], "payload": CALLBACK_BUTTON[1]}],
             )
             return
-        text, metadata = self._command(message.text.strip())
+        said, note = capped(message.text.strip())
+        if note:
+            await self.get_output_channel().send_text_message(telegram_sender(chat_id), note)
+        text, metadata = self._command(said)
         await self._forward(chat_id, text, metadata, on_new_message)
 
     @staticmethod
@@ -448,7 +470,7 @@ class TelegramInput(OwnChannel):
             UserMessage(
                 text,
                 self.get_output_channel(),
-                str(chat_id),
+                telegram_sender(chat_id),
                 input_channel=self.name(),
                 metadata=metadata or None,
             )

@@ -56,3 +56,17 @@ def split_message(text: str, limit: int, size: Size = len) -> list[str]:
     if current.strip():
         messages.append(current.rstrip())
     return messages
+
+
+# What one message may hold on every channel: longer text costs seconds of model time and
+# memory, and no resident question needs more.
+MAX_INCOMING = 1000
+TRIMMED = "Je bericht was heel lang. Ik lees alleen het begin. Stel liefst één korte vraag."
+
+
+def capped(text: str, limit: int = MAX_INCOMING) -> tuple[str, str | None]:
+    """The text to understand, and a note for the resident when it was cut."""
+    if len(text) <= limit:
+        return text, None
+    cut = text.rfind(" ", 0, limit + 1)
+    return text[: cut if cut > limit // 2 else limit], TRIMMED

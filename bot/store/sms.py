@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from collections.abc import Collection
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
 
+from bot.store.seen import first_time
 from bot.store.tables import sms_contact, sms_seen
-
-# How long a provider's message id is remembered (providers retry within minutes).
-SEEN_FOR = timedelta(days=7)
 
 
 class Allowance(str, Enum):
@@ -30,13 +28,7 @@ class SmsRepository:
 
     def first_time(self, message_id: str, now: datetime) -> bool:
         """Record a provider message id; False when it was handled before."""
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(delete(sms_seen).where(sms_seen.c.created_at < now - SEEN_FOR))
-                connection.execute(insert(sms_seen).values(message_id=message_id, created_at=now))
-        except IntegrityError:
-            return False
-        return True
+        return first_time(self._engine, sms_seen, message_id, now)
 
     @staticmethod
     def _row(connection: Connection, phone: str) -> Any:
@@ -91,3 +83,28 @@ class SmsRepository:
                 .values(day=today, sent_today=sent + 1)
             )
         return Allowance.last if sent + 1 == cap else Allowance.send
+
+    def purge(self, last_used_before: date) -> int:
+        """Forget numbers we sent nothing to since `last_used_before`. Opt-outs stay: STOP must
+        keep holding, and it is the one thing we keep the number for."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                delete(sms_contact).where(
+                    sms_contact.c.opted_out_at.is_(None),
+                    or_(sms_contact.c.day.is_(None), sms_contact.c.day < last_used_before),
+                )
+            )
+        return int(result.rowcount)
+
+    def numbers(self) -> list[str]:
+        """Every number we remember, to find the one behind a keyed SMS conversation id."""
+        with self._engine.connect() as connection:
+            return list(connection.execute(select(sms_contact.c.phone)).scalars())
+
+    def forget(self, phones: Collection[str]) -> int:
+        """Delete what we remember of these numbers, the opt-out too (`bot forget`)."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                delete(sms_contact).where(sms_contact.c.phone.in_(list(phones)))
+            )
+        return int(result.rowcount)

@@ -169,11 +169,32 @@ sms_contact = Table(
     Column("options", Text),
 )
 
-# Provider message ids already handled: a webhook delivered twice is answered once.
-sms_seen = Table(
-    "sms_seen",
+
+def _seen_table(name: str) -> Table:
+    """Ids of webhook deliveries already handled, shared by every replica, so a delivery that
+    arrives twice (or after a restart) is answered once."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("message_id", String(100), nullable=False, unique=True),
+        Column("created_at", UtcDateTime, nullable=False, index=True),
+    )
+
+
+# SMS provider message ids (MessageSid or the JSON gateway's id).
+sms_seen = _seen_table("sms_seen")
+# Telegram update ids.
+telegram_seen = _seen_table("telegram_seen")
+
+# Failed dashboard logins per key ("account:NAME" or "address:IP"): each failure makes the next
+# attempt wait longer, instead of a hard lock anyone could trigger for every account.
+login_throttle = Table(
+    "login_throttle",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("message_id", String(100), nullable=False, unique=True),
-    Column("created_at", UtcDateTime, nullable=False, index=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("last_failure_at", UtcDateTime, nullable=False, index=True),
+    Column("blocked_until", UtcDateTime),
 )

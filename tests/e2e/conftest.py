@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from bot.senders import web_sender
 from bot.servers import action_server, free_port, rasa_server, write_endpoints
 from bot.settings import PROJECT_ROOT
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS
@@ -37,11 +38,17 @@ TWILIO_SID = "AC" + "0" * 32
 TWILIO_TOKEN = "twilio-test-auth-token"
 SMS_DAILY_CAP = 14
 ACTION_LOG = ARTIFACTS / "action-server.log"
+# What our processes show each other, and the key of the SMS conversation ids, in the tests.
+INTERNAL_TOKEN = "test-internal-token-" + "x" * 24
+SENDER_KEY = "test-sender-key"
+AUTH = {"Authorization": f"Bearer {INTERNAL_TOKEN}"}
 
 
-def post_json(url: str, body: dict[str, Any]) -> Any:
+def post_json(url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
     request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **AUTH, **(headers or {})},
     )
     with urllib.request.urlopen(request, timeout=60) as response:
         assert response.status == 200
@@ -50,14 +57,19 @@ def post_json(url: str, body: dict[str, Any]) -> Any:
 
 @dataclass(frozen=True)
 class Resident:
-    """One resident talking to the assistant over the REST channel."""
+    """One resident talking to the assistant over the web channel, as the web app does."""
 
     url: str
-    sender: str
+    # What the browser sends; the conversation id in Rasa is `sender_id`.
+    browser_id: str
+
+    @property
+    def sender(self) -> str:
+        return web_sender(self.browser_id)
 
     def say(self, text: str) -> list[dict[str, Any]]:
         messages: list[dict[str, Any]] = post_json(
-            f"{self.url}/webhooks/rest/webhook", {"sender": self.sender, "message": text}
+            f"{self.url}/webhooks/web/webhook", {"sender": self.browser_id, "message": text}
         )
         return messages
 
@@ -84,7 +96,12 @@ class Assistant:
 
 
 def environment(content: Path, database: Path | None = None) -> dict[str, str]:
-    env = {"HULPBOT_CONTENT_DIR": str(content), "HULPBOT_CLOCK": CLOCK}
+    env = {
+        "HULPBOT_CONTENT_DIR": str(content),
+        "HULPBOT_CLOCK": CLOCK,
+        "HULPBOT_INTERNAL_TOKEN": INTERNAL_TOKEN,
+        "HULPBOT_SENDER_KEY": SENDER_KEY,
+    }
     if database is not None:
         env["HULPBOT_DATABASE_URL"] = f"sqlite:///{database}"
     return env

@@ -18,11 +18,11 @@ from tests.helpers import content_copy
 pytestmark = pytest.mark.e2e
 
 
-def tracker(text: str, intent: str) -> dict[str, Any]:
+def tracker(text: str, intent: str, sender_id: str = "web:reload-test") -> dict[str, Any]:
     """A tracker as Rasa sends it, built in code."""
     parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
     return {
-        "sender_id": "reload-test",
+        "sender_id": sender_id,
         "slots": {},
         "latest_message": parse,
         "latest_event_time": 0,
@@ -32,7 +32,7 @@ def tracker(text: str, intent: str) -> dict[str, Any]:
             {"event": "action", "name": "action_listen"},
             {"event": "user", "text": text, "parse_data": parse},
         ],
-        "latest_input_channel": "rest",
+        "latest_input_channel": "web",
         "active_loop": {},
         "latest_action": {"action_name": "action_listen"},
         "latest_action_name": "action_listen",
@@ -130,7 +130,7 @@ def run_action(url: str, name: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_number_the_sms_channel_knows_is_only_confirmed(tmp_path: Path) -> None:
     env = environment(content_copy(tmp_path / "content"), tmp_path / "hulpbot.db")
-    state = tracker("bel mij terug", "request_callback")
+    state = tracker("bel mij terug", "request_callback", "sms:0123abcd")
     user_event = state["events"][-1]
     user_event.update(input_channel="sms", metadata={"phone": "+32470123456"})
     with action_server(free_port(), ARTIFACTS / "action-server-sms.log", env) as server:
@@ -140,7 +140,8 @@ def test_a_number_the_sms_channel_knows_is_only_confirmed(tmp_path: Path) -> Non
         state["slots"] = slots
         asked = run_action(server.url, "action_ask_callback_phone", state)
         assert asked["responses"][0]["text"] == "Mogen we je bellen op 0470 12 34 56?"
-        user_event["input_channel"] = "rest"  # anyone can put metadata on a REST call
+        # The channel comes from the conversation id our channels make, not from the event.
+        state["sender_id"] = "web:0123abcd"
         started = run_action(server.url, "action_start_callback", state)
         slots = {e["name"]: e["value"] for e in started["events"] if e["event"] == "slot"}
         assert slots["callback_known_phone"] is None

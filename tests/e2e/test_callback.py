@@ -52,7 +52,7 @@ def test_happy_path_saves_before_saying_gelukt(
     assert done[0].startswith("Gelukt! Je nummer is MB-")
     # The fixed clock is Tuesday 10:00; the test office hours run until 16:00.
     assert done[1] == "We bellen je vandaag in de voormiddag."
-    record = repository.open_request("rest", resident.sender)
+    record = repository.open_request("web", resident.sender)
     assert record is not None
     assert done[0] == f"Gelukt! Je nummer is {record.reference}."
     assert (record.phone, record.name, record.preferred_moment, record.topic) == (
@@ -87,7 +87,7 @@ def test_phone_formats(
 ) -> None:
     resident = assistant.resident()
     request_call(resident, phone)
-    record = repository.open_request("rest", resident.sender)
+    record = repository.open_request("web", resident.sender)
     assert record is not None and record.phone == e164
 
 
@@ -136,7 +136,7 @@ def test_fix_one_field_after_no(assistant: Assistant, repository: CallbackReposi
     summary = texts(resident.say("namiddag"))
     assert "Moment: namiddag." in summary[-1]
     resident.say("ja")
-    record = repository.open_request("rest", resident.sender)
+    record = repository.open_request("web", resident.sender)
     assert record is not None and record.preferred_moment == "namiddag"
 
 
@@ -145,7 +145,7 @@ def test_open_request_is_not_duplicated(
 ) -> None:
     resident = assistant.resident()
     request_call(resident)
-    first: CallbackRecord | None = repository.open_request("rest", resident.sender)
+    first: CallbackRecord | None = repository.open_request("web", resident.sender)
     assert first is not None
     again = texts(resident.say("bel mij terug"))
     assert again[0] == f"Je vroeg al om terug te bellen. Je nummer is {first.reference}."
@@ -173,7 +173,7 @@ def test_urgent_help_then_call_back(assistant: Assistant, repository: CallbackRe
     ]
     assert "Naam: niet gegeven." in texts(resident.say("iets anders"))[-1]
     resident.say("ja")
-    record = repository.open_request("rest", resident.sender)
+    record = repository.open_request("web", resident.sender)
     assert record is not None and record.topic == "iets anders" and record.name is None
 
 

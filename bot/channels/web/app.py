@@ -1,13 +1,16 @@
 """The residents' web app: /chat (the chat page), /widget.js (one script tag embeds it
 anywhere on the allow-list) and /delen (links, QR codes and a flyer for social workers).
 
-The page talks to Rasa's REST channel through /api/bericht on this same origin: plain
-HTTP requests work through every proxy and firewall, and there is nothing to reconnect
-after a phone sleeps, unlike a socket. The conversation's id lives in localStorage.
+The page talks to Rasa through /api/bericht on this same origin: plain HTTP requests work
+through every proxy and firewall, and there is nothing to reconnect after a phone sleeps,
+unlike a socket. The conversation's id lives in localStorage. Behind /api/bericht, our web
+channel in Rasa (bot/channels/webchat.py) answers only this app, which shows the internal
+token; Rasa's port is never public.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from pathlib import Path
@@ -19,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Blueprint, Request, Sanic, response
 from sanic.response import BaseHTTPResponse, HTTPResponse
 
+from bot.apology import apology
 from bot.callback import REFERRAL_CODE
 from bot.content.loader import CatalogueStore
 from bot.phone import display
@@ -26,12 +30,10 @@ from bot.settings import Settings
 
 HERE = Path(__file__).parent
 SENDER = re.compile(r"^[A-Za-z0-9-]{8,64}$")
-MAX_MESSAGE = 1000
+# Longer messages are trimmed by the channel (with a note); far longer ones are no question.
+MAX_BODY = 16 * 1024
+RASA_TIMEOUT = 30
 log = logging.getLogger(__name__)
-
-RASA_DOWN = (
-    "Sorry, ik kan nu niet antwoorden. Probeer het zo meteen opnieuw, of bel gratis 0800 20 800."
-)
 
 
 def csp(frame_ancestors: str) -> str:
@@ -56,7 +58,7 @@ def chat_blueprint(
     @bp.get("/chat")
     async def chat(request: Request) -> HTTPResponse:
         page = templates.get_template("chat.html").render(
-            embedded=bool(request.args.get("ingebed"))
+            embedded=bool(request.args.get("ingebed")), sorry=await apology(catalogue)
         )
         return response.html(page, headers={"Content-Security-Policy": csp(embed)})
 
@@ -71,47 +73,54 @@ def chat_blueprint(
     @bp.post("/api/bericht")
     async def message(request: Request) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
-        sender, text = str(body.get("sender", "")), str(body.get("message", ""))
-        if not SENDER.match(sender) or not text.strip() or len(text) > MAX_MESSAGE:
+        sender, text = body.get("sender"), body.get("message")
+        if not isinstance(sender, str) or not SENDER.match(sender):
             return response.json({"error": "sender and message needed"}, status=400)
-        messages = await ask_rasa(settings.rasa_url, sender, text)
-        if messages is None:
-            messages = [{"text": await rasa_down(catalogue), "buttons": []}]
+        if not isinstance(text, str) or not text.strip():
+            return response.json({"error": "sender and message needed"}, status=400)
+        rasa: Rasa = request.app.ctx.rasa
+        messages = await rasa.ask(sender, text)
+        if not messages:
+            messages = [{"text": await apology(catalogue), "buttons": []}]
         return response.json({"messages": messages})
 
     return bp
 
 
-async def rasa_down(catalogue: CatalogueStore) -> str:
-    """Say so, and give the city's number when the catalogue has it."""
-    try:
-        phone = (await catalogue.current()).general.contact.phone.text
-    except Exception:
-        log.exception("No catalogue for the message that the assistant is down")
-        phone = None
-    return f"{RASA_DOWN} Of bel gratis {phone}." if phone else RASA_DOWN
+class Rasa:
+    """Our web channel in Rasa, over one HTTP session for the life of the app."""
 
+    def __init__(self, url: str, token: str | None, timeout: float = RASA_TIMEOUT) -> None:
+        self._url = f"{url}/webhooks/web/webhook"
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
 
-async def ask_rasa(rasa_url: str, sender: str, text: str) -> list[dict[str, Any]] | None:
-    """The assistant's answer through Rasa's REST channel; None when it does not answer."""
-    try:
-        async with (
-            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session,
-            session.post(
-                f"{rasa_url}/webhooks/rest/webhook",
-                json={"sender": f"web-{sender}", "message": text},
-            ) as reply,
-        ):
-            reply.raise_for_status()
-            messages = await reply.json()
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        log.error("Rasa did not answer the web chat: %s", exc)
-        return None
-    return [
-        {"text": m.get("text", ""), "buttons": m.get("buttons") or []}
-        for m in messages
-        if m.get("text")
-    ]
+    async def ask(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """The assistant's answer; empty when Rasa does not answer in time or fails."""
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout, headers=self._headers)
+        try:
+            async with self._session.post(
+                self._url, json={"sender": sender, "message": text}
+            ) as reply:
+                reply.raise_for_status()
+                messages = await reply.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            # asyncio.TimeoutError is not the builtin TimeoutError before Python 3.11.
+            log.error("Rasa did not answer the web chat: %s", type(exc).__name__)
+            return []
+        if not isinstance(messages, list):
+            return []
+        return [
+            {"text": m.get("text", ""), "buttons": m.get("buttons") or []}
+            for m in messages
+            if isinstance(m, dict) and m.get("text")
+        ]
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 def share_blueprint(settings: Settings, templates: Environment) -> Blueprint:
@@ -145,9 +154,20 @@ def create_web_app(settings: Settings, name: str = "hulpbot_web") -> Sanic:
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True)
     )
     app = Sanic(name)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY
+    app.config.PROXIES_COUNT = settings.proxies_count
     app.static("/static", HERE / "static", name="static")
     app.blueprint(chat_blueprint(settings, templates, CatalogueStore(settings.content_dir)))
     app.blueprint(share_blueprint(settings, templates))
+
+    async def connect(app: Sanic, _loop: object) -> None:
+        app.ctx.rasa = Rasa(settings.rasa_url, settings.internal_token)
+
+    async def disconnect(app: Sanic, _loop: object) -> None:
+        await app.ctx.rasa.close()
+
+    app.register_listener(connect, "before_server_start")
+    app.register_listener(disconnect, "after_server_stop")
 
     @app.get("/")
     async def home(request: Request) -> HTTPResponse:

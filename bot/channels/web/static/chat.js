@@ -83,21 +83,29 @@
     show(entry);
   }
 
+  // Said when the server gives no usable answer; the page carries the text with the city's number.
+  const SORRY = form.dataset.sorry || "Sorry, dat lukte niet. Probeer het zo meteen opnieuw.";
+
   async function say(message, shown) {
     add({ from: "inwoner", text: shown || message });
+    let messages = [];
     try {
       const reply = await fetch("/api/bericht", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ sender: sessionId(), message: message }),
       });
-      const data = await reply.json();
-      (data.messages || []).forEach(function (m) {
-        add({ from: "hulpbot", text: m.text, buttons: m.buttons || [] });
-      });
+      const data = reply.ok ? await reply.json() : {};
+      messages = (data.messages || []).filter(function (m) { return m.text; });
     } catch (e) {
-      add({ from: "hulpbot", text: "Sorry, dat lukte niet. Probeer opnieuw, of bel gratis 0800 20 800.", buttons: [] });
+      messages = [];
     }
+    if (!messages.length) {
+      messages = [{ text: SORRY, buttons: [] }];
+    }
+    messages.forEach(function (m) {
+      add({ from: "hulpbot", text: m.text, buttons: m.buttons || [] });
+    });
   }
 
   form.addEventListener("submit", function (event) {

@@ -1,0 +1,129 @@
+"""Changes to how Rasa 3.6 runs, installed by `bot.launch` before Rasa starts.
+
+Each patch is small, guarded by Rasa's version, and tested against the real server:
+
+- The HTTP API (when a test or benchmark turns it on) answers only callers that show our
+  internal token in an `Authorization: Bearer` header. Rasa's own `--auth-token` is read
+  from a `?token=` query parameter, which ends up in access logs and proxy logs; a header
+  does not. Loading, replacing, deleting or training a model over HTTP is never possible:
+  `PUT /model` once let a caller write a file anywhere on disk. Channel webhooks under
+  /webhooks/ check their own callers (Telegram's secret, the SMS signature, our token).
+- A custom action that fails (action server down, a timeout, a database error there) gives
+  the resident an apology with the city's number and, if one was saved, their call-back
+  code, instead of silence. Built from the catalogue files: no database needed.
+- The action server gets seconds, not Rasa's five minutes, before the resident is told.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import rasa
+import rasa.core.actions.action as rasa_action
+import rasa.core.run
+from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import BotUttered, Event, FollowupAction, UserUttered
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+
+from bot.apology import SORRY, apology
+from bot.content.loader import CatalogueStore
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_RASA = "3.6."
+WEBHOOKS = "/webhooks/"
+# The only model route our own tools use; the rest of /model changes what the server runs.
+MODEL_PARSE = "/model/parse"
+# Slots that hold a saved request's code (see domain.yml).
+REFERENCE_SLOTS = ("callback_reference", "callback_existing")
+
+
+class UnsupportedRasa(RuntimeError):
+    pass
+
+
+def refusal(method: str, path: str, authorization: str | None, token: str | None) -> int | None:
+    """The status to refuse an HTTP call to Rasa with, or None to let it through."""
+    if path.startswith("/model") and not (method == "POST" and path == MODEL_PARSE):
+        return 404
+    if path.startswith(WEBHOOKS):
+        return None
+    if token is None:
+        return 403
+    expected = f"Bearer {token}".encode()
+    if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
+        return 401
+    return None
+
+
+def guard(app: Sanic, token: str | None) -> None:
+    async def check(request: Request) -> HTTPResponse | None:
+        status = refusal(request.method, request.path, request.headers.get("authorization"), token)
+        if status is None:
+            return None
+        return response.json({"error": "not available"}, status=status)
+
+    app.register_middleware(check, "request")
+
+
+def _guard_every_app(token: str | None) -> None:
+    original: Callable[..., Sanic] = rasa.core.run.configure_app
+
+    def configure_app(*args: Any, **kwargs: Any) -> Sanic:
+        app = original(*args, **kwargs)
+        guard(app, token)
+        return app
+
+    rasa.core.run.configure_app = configure_app
+
+
+def _apologised_this_turn(events: list[Event]) -> bool:
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, BotUttered) and (event.text or "").startswith(SORRY):
+            return True
+    return False
+
+
+def _apologise_for_failed_actions(catalogue: CatalogueStore) -> None:
+    original = RemoteAction.run
+
+    async def run(
+        self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+    ) -> Any:
+        try:
+            return await original(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except Exception as exc:
+            # The type only: the text can hold the request, and so a resident's words.
+            log.error(
+                "Action %s failed (%s); the resident gets the apology",
+                self.name(),
+                type(exc).__name__,
+            )
+            end_turn = FollowupAction(ACTION_LISTEN_NAME)
+            if _apologised_this_turn(list(tracker.events)):
+                return [end_turn]
+            reference = next((r for s in REFERENCE_SLOTS if (r := tracker.get_slot(s))), None)
+            return [BotUttered(await apology(catalogue, reference)), end_turn]
+
+    RemoteAction.run = run
+
+
+def install(settings: Settings) -> None:
+    """Patch Rasa for this process; refuses a Rasa these patches were not made for."""
+    if not rasa.__version__.startswith(SUPPORTED_RASA):
+        raise UnsupportedRasa(
+            f"bot/rasa_patches.py is made for Rasa {SUPPORTED_RASA}x, not {rasa.__version__}"
+        )
+    _guard_every_app(settings.internal_token)
+    _apologise_for_failed_actions(CatalogueStore(settings.content_dir))
+    rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout
