@@ -16,10 +16,12 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.sms import CAP_REACHED, STOPPED
 from bot.channels.sms_text import segments
+from bot.senders import sms_sender
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRepository
 from tests.e2e.conftest import (
     RASA_LOG,
+    SENDER_KEY,
     SMS_DAILY_CAP,
     SMS_NUMBER,
     TWILIO_SID,
@@ -108,7 +110,7 @@ def test_a_callback_confirmed_with_the_senders_own_number(
     done = texter.texts("1")  # Klopt dit? 1 = Ja
     assert any(t.startswith("Gelukt! Je nummer is MB-") for t in done)
     engine = make_engine(assistant.database_url)
-    record = CallbackRepository(engine).open_request("sms", texter.number)
+    record = CallbackRepository(engine).open_request("sms", sms_sender(texter.number, SENDER_KEY))
     engine.dispose()
     assert record is not None and record.phone == texter.number
     assert record.preferred_moment == "namiddag"

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bot.channels.telegram import NON_TEXT, NOT_YOUR_NUMBER, SHARE_PHONE
+from bot.senders import telegram_sender
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRecord, CallbackRepository
 from tests.e2e.conftest import RASA_LOG, TELEGRAM_SECRET, TELEGRAM_TOKEN, Assistant
@@ -139,7 +140,7 @@ def user(assistant: Assistant) -> TelegramUser:
 def request_of(assistant: Assistant, chat_id: int) -> CallbackRecord | None:
     engine = make_engine(assistant.database_url)
     try:
-        return CallbackRepository(engine).open_request("telegram", str(chat_id))
+        return CallbackRepository(engine).open_request("telegram", telegram_sender(chat_id))
     finally:
         engine.dispose()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from bot.channels.sms import SIGNATURE_HEADER, SmsInput
+from bot.channels.sms import SIGNATURE_HEADER, TIMESTAMP_HEADER, SmsInput
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.sms import Allowance, SmsRepository
@@ -34,10 +35,31 @@ def gateway() -> Iterator[FakeSms]:
         yield fake
 
 
-def signed(body: dict[str, str]) -> tuple[bytes, dict[str, str]]:
+def sign(timestamp: str, raw: bytes) -> str:
+    """The gateway's side of the signature, written out from the README's description."""
+    return hmac.new(SECRET.encode(), timestamp.encode() + b"." + raw, hashlib.sha256).hexdigest()
+
+
+def signed(body: dict[str, str], age: float = 0) -> tuple[bytes, dict[str, str]]:
     raw = json.dumps(body).encode()
-    signature = hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    return raw, {SIGNATURE_HEADER: signature, "Content-Type": "application/json"}
+    timestamp = str(int(time.time() - age))
+    return raw, {
+        SIGNATURE_HEADER: sign(timestamp, raw),
+        TIMESTAMP_HEADER: timestamp,
+        "Content-Type": "application/json",
+    }
+
+
+def json_settings(gateway: FakeSms, tmp_path: Path) -> Settings:
+    return replace(
+        Settings.from_env({}),
+        sms_provider="json",
+        sms_number="+32460000002",
+        sms_json_out_url=gateway.json_url(),
+        sms_json_secret=SECRET,
+        sender_key="test-sender-key",
+        database_url=f"sqlite:///{tmp_path / 'hulpbot.db'}",
+    )
 
 
 async def echo(message: UserMessage) -> None:
@@ -50,14 +72,7 @@ async def echo(message: UserMessage) -> None:
 def test_json_gateway_in_and_out_signed_with_numbered_options(
     gateway: FakeSms, tmp_path: Path
 ) -> None:
-    settings = replace(
-        Settings.from_env({}),
-        sms_provider="json",
-        sms_number="+32460000002",
-        sms_json_out_url=gateway.json_url(),
-        sms_json_secret=SECRET,
-        database_url=f"sqlite:///{tmp_path / 'hulpbot.db'}",
-    )
+    settings = json_settings(gateway, tmp_path)
     app = Sanic("sms_json")
     app.blueprint(SmsInput(settings).blueprint(echo), url_prefix="/webhooks/sms")
     with serving(app) as url:
@@ -67,14 +82,32 @@ def test_json_gateway_in_and_out_signed_with_numbered_options(
         [first] = gateway.wait_for(RESIDENT, 1)
         assert first == "Je zei: hallo\n1 = Ja, 2 = Nee.\nAntwoord met 1 of 2."
         sent = gateway.sent[0]
-        expected = hmac.new(SECRET.encode(), sent.raw, hashlib.sha256).hexdigest()
+        expected = sign(sent.headers[TIMESTAMP_HEADER], sent.raw)
         assert sent.headers[SIGNATURE_HEADER] == expected and sent.sender == "+32460000002"
+        assert abs(time.time() - int(sent.headers[TIMESTAMP_HEADER])) < 60
         raw, headers = signed({"from": RESIDENT, "to": "x", "text": "2", "id": "g2"})
         httpx.post(webhook, content=raw, headers=headers)
         assert gateway.wait_for(RESIDENT, 2)[1].startswith("Je zei: nee")
         raw, headers = signed({"from": RESIDENT, "to": "x", "text": "hallo", "id": "g3"})
         headers[SIGNATURE_HEADER] = "0" * 64
         assert httpx.post(webhook, content=raw, headers=headers).status_code == 403
+
+
+@pytest.mark.parametrize("age", [301, -301, 7 * 24 * 3600 + 60])
+def test_a_signed_message_replayed_later_is_refused(
+    gateway: FakeSms, tmp_path: Path, age: float
+) -> None:
+    settings = json_settings(gateway, tmp_path)
+    app = Sanic("sms_json_replay")
+    app.blueprint(SmsInput(settings).blueprint(echo), url_prefix="/webhooks/sms")
+    with serving(app) as url:
+        raw, headers = signed({"from": RESIDENT, "to": "x", "text": "hallo", "id": "r1"}, age)
+        reply = httpx.post(f"{url}/webhooks/sms/webhook", content=raw, headers=headers)
+        assert reply.status_code == 403
+        headers.pop(TIMESTAMP_HEADER)
+        reply = httpx.post(f"{url}/webhooks/sms/webhook", content=raw, headers=headers)
+        assert reply.status_code == 403
+    assert gateway.sent == []
 
 
 def test_without_a_provider_the_channel_is_off(caplog: pytest.LogCaptureFixture) -> None:

@@ -13,7 +13,7 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 from telegram import Bot
 
-from bot.channels.base import SORRY
+from bot.apology import SORRY
 from bot.channels.telegram import (
     MAX_MESSAGE,
     Payloads,

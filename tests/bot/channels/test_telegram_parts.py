@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.channels.telegram import Payloads, RecentIds, Sender, TelegramInput
+from bot.channels.telegram import Payloads, Sender, TelegramInput
 from bot.servers import free_port
+from bot.store.db import make_engine, migrate
+from bot.store.seen import first_time
+from bot.store.tables import telegram_seen
 from tests.fakes.telegram import FakeTelegram
 
 TOKEN = "123:test"
 CHAT = 5550001
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
 
 class Waits:
@@ -67,9 +73,19 @@ def test_long_payloads_fit_callback_data_and_survive_a_restart() -> None:
     assert Payloads().payload_of(data, message) == "Den Abeel"  # memory lost: the title
 
 
-def test_repeated_update_ids_are_seen_once() -> None:
-    seen = RecentIds(size=2)
-    assert [seen.first_time(i) for i in (1, 1, 2, 3, 1)] == [True, False, True, True, True]
+def test_update_ids_are_seen_once_also_after_a_restart(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hulpbot.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    assert [first_time(engine, telegram_seen, i, NOW) for i in ("1", "1", "2")] == [
+        True,
+        False,
+        True,
+    ]
+    engine.dispose()
+    again = make_engine(url)  # a restarted process, or another replica
+    assert not first_time(again, telegram_seen, "2", NOW + timedelta(hours=1))
+    assert first_time(again, telegram_seen, "1", NOW + timedelta(days=8))  # long forgotten
 
 
 @pytest.mark.parametrize(
