@@ -62,7 +62,14 @@ def refusal(method: str, path: str, authorization: str | None, token: str | None
     return None
 
 
+# Far above any message a resident sends (channels trim to 1,000 characters), far below
+# Sanic's 100 MB default.
+MAX_BODY = 1024 * 1024
+
+
 def guard(app: Sanic, token: str | None) -> None:
+    app.config.REQUEST_MAX_SIZE = MAX_BODY
+
     async def check(request: Request) -> HTTPResponse | None:
         status = refusal(request.method, request.path, request.headers.get("authorization"), token)
         if status is None:

@@ -31,6 +31,8 @@ class Settings:
     # A fixed "now" for demonstrations and end-to-end tests; None means the real clock.
     clock: datetime | None
     rasa_url: str
+    # Seconds the web app waits for Rasa before the resident gets the apology.
+    rasa_timeout: float
     # Where the Rasa server and the action server listen: this machine only, unless a private
     # network address is set (replicas on other hosts). Never a public address.
     rasa_host: str
@@ -127,6 +129,7 @@ class Settings:
             staleness_days=_int(env, "HULPBOT_STALENESS_DAYS", 180),
             clock=_datetime(env, "HULPBOT_CLOCK", tz),
             rasa_url=env.get("HULPBOT_RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+            rasa_timeout=_float(env, "HULPBOT_RASA_TIMEOUT", 30.0),
             rasa_host=env.get("HULPBOT_RASA_HOST", "127.0.0.1"),
             rasa_port=_int(env, "HULPBOT_RASA_PORT", 5005),
             action_host=env.get("HULPBOT_ACTION_HOST", "127.0.0.1"),

@@ -32,7 +32,6 @@ HERE = Path(__file__).parent
 SENDER = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # Longer messages are trimmed by the channel (with a note); far longer ones are no question.
 MAX_BODY = 16 * 1024
-RASA_TIMEOUT = 30
 log = logging.getLogger(__name__)
 
 
@@ -90,7 +89,7 @@ def chat_blueprint(
 class Rasa:
     """Our web channel in Rasa, over one HTTP session for the life of the app."""
 
-    def __init__(self, url: str, token: str | None, timeout: float = RASA_TIMEOUT) -> None:
+    def __init__(self, url: str, token: str | None, timeout: float) -> None:
         self._url = f"{url}/webhooks/web/webhook"
         self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._timeout = aiohttp.ClientTimeout(total=timeout)
@@ -161,7 +160,7 @@ def create_web_app(settings: Settings, name: str = "hulpbot_web") -> Sanic:
     app.blueprint(share_blueprint(settings, templates))
 
     async def connect(app: Sanic, _loop: object) -> None:
-        app.ctx.rasa = Rasa(settings.rasa_url, settings.internal_token)
+        app.ctx.rasa = Rasa(settings.rasa_url, settings.internal_token, settings.rasa_timeout)
 
     async def disconnect(app: Sanic, _loop: object) -> None:
         await app.ctx.rasa.close()
