@@ -37,35 +37,32 @@ def check_content(directory: Path) -> int:
 
 def purge(settings: Settings) -> int:
     from bot.store.db import make_engine, migrate
-    from bot.store.repository import CallbackRepository
     from bot.store.retention import purge_personal_data
 
     engine = make_engine(settings.database_url)
     migrate(engine)
-    purged = purge_personal_data(
-        CallbackRepository(engine),
-        settings.tracker_db_url,
-        settings.retention_days,
-        settings.now(),
-    )
+    purged = purge_personal_data(engine, settings, settings.now())
     print(
         f"Removed phone numbers and names from {purged.requests} request(s) closed over "
-        f"{settings.retention_days} days ago, and {purged.conversation_events} conversation "
-        "event(s)."
+        f"{settings.retention_days} days ago; deleted {purged.conversation_events} conversation "
+        f"event(s) and {purged.sms_numbers} SMS number(s) unused for "
+        f"{settings.conversation_retention_days} days."
     )
     return 0
 
 
-def forget(settings: Settings, sender_id: str) -> int:
-    from bot.store.conversations import forget_conversation
+def forget(settings: Settings, who: str) -> int:
+    """`who`: a conversation id, or a phone number in any format."""
     from bot.store.db import make_engine, migrate
-    from bot.store.repository import CallbackRepository
+    from bot.store.retention import forget_resident
 
     engine = make_engine(settings.database_url)
     migrate(engine)
-    requests = CallbackRepository(engine).forget(sender_id)
-    events = forget_conversation(settings.tracker_db_url, sender_id)
-    print(f"Deleted {requests} request(s) and {events} conversation event(s) of {sender_id}.")
+    gone = forget_resident(engine, settings, who)
+    print(
+        f"Deleted {gone.requests} request(s), {gone.conversation_events} conversation event(s) "
+        f"and {gone.sms_numbers} SMS number(s) of {who}."
+    )
     return 0
 
 
@@ -162,6 +159,29 @@ def telegram_set_webhook(settings: Settings, url: str) -> int:
     return 0
 
 
+SECRETS = ("HULPBOT_INTERNAL_TOKEN", "HULPBOT_SENDER_KEY")
+
+
+def ensure_secrets(env_file: Path) -> list[str]:
+    """Add a random value to `.env` for each secret it lacks (never changing one it has), so
+    `make run` works on a fresh machine without a token anyone else knows."""
+    import os
+    import secrets
+
+    from bot.settings import read_dotenv
+
+    present = read_dotenv(env_file)
+    missing = [name for name in SECRETS if not present.get(name)]
+    if missing:
+        lines = "".join(f"{name}={secrets.token_urlsafe(32)}\n" for name in missing)
+        existing = env_file.read_text(encoding="utf-8") if env_file.exists() else ""
+        if existing and not existing.endswith("\n"):
+            existing += "\n"
+        env_file.write_text(existing + lines, encoding="utf-8")
+    os.chmod(env_file, 0o600)
+    return missing
+
+
 def run_dashboard(settings: Settings) -> int:
     import logging
 
@@ -209,9 +229,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     spacy_cmd.add_argument("target", type=Path)
     commands.add_parser("check-content", help="validate data/content")
     chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
-    chat.add_argument("--sender", default="terminal")
+    chat.add_argument("--sender", default="terminal-1")
     commands.add_parser("purge", help="remove personal data from requests closed long ago")
     commands.add_parser("migrate", help="create or update the database tables")
+    commands.add_parser("secrets", help="add the internal token and sender key to .env if missing")
+    commands.add_parser(
+        "nginx-config", help="print the nginx site for the public addresses in the settings"
+    )
     staff = commands.add_parser("staff", help="dashboard accounts")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
     staff_add = staff_commands.add_parser("add", help="add an account")
@@ -224,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff_token_cmd.add_argument("name")
     commands.add_parser("dashboard", help="run the staff dashboard")
     commands.add_parser("web", help="run the residents' web chat and share page")
+    actions_cmd = commands.add_parser(
+        "actions", help="run the action server (only Rasa may call it)"
+    )
+    actions_cmd.add_argument("--debug", action="store_true", help="log at debug level")
     telegram = commands.add_parser("telegram", help="Telegram channel tools")
     telegram_commands = telegram.add_subparsers(dest="telegram_command", required=True)
     webhook = telegram_commands.add_parser(
@@ -232,8 +260,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     webhook.add_argument("url")
     worker = commands.add_parser("worker", help="announce new requests and purge daily")
     worker.add_argument("--once", action="store_true", help="one round, then stop")
-    forget_cmd = commands.add_parser("forget", help="delete a resident's requests and conversation")
-    forget_cmd.add_argument("sender_id")
+    forget_cmd = commands.add_parser(
+        "forget", help="delete every trace of a resident: their requests, conversations, number"
+    )
+    forget_cmd.add_argument("sender_id", help="a conversation id (web:…, tg:…, sms:…) or a number")
     bench = commands.add_parser("bench", help="measure training, start-up, latency and memory")
     bench.add_argument("--messages", type=int, default=500)
     bench.add_argument("--output", type=Path, default=Path("docs"))
@@ -244,6 +274,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build-spacy":
         build_spacy(args.target)
         return 0
+    if args.command == "secrets":
+        from bot.settings import PROJECT_ROOT
+
+        for name in ensure_secrets(PROJECT_ROOT / ".env"):
+            print(f"{name} added to .env")
+        return 0
+    if args.command == "nginx-config":
+        from bot.deploy import print_nginx_config
+
+        return print_nginx_config(settings)
     if args.command == "check-content":
         return check_content(settings.content_dir)
     if args.command == "staff" and args.staff_command == "token":
@@ -254,12 +294,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_dashboard(settings)
     if args.command == "web":
         return run_web(settings)
+    if args.command == "actions":
+        from bot.action_server import run_action_server
+
+        run_action_server(settings, debug=args.debug)
+        return 0
     if args.command == "telegram":
         return telegram_set_webhook(settings, args.url)
     if args.command == "migrate":
         from bot.store.db import make_engine, migrate
+        from bot.store.namespacing import rename_conversations
 
-        migrate(make_engine(settings.database_url))
+        engine = make_engine(settings.database_url)
+        migrate(engine)
+        renamed = rename_conversations(
+            engine, make_engine(settings.tracker_db_url), settings.sender_key
+        )
+        if renamed:
+            print(f"{renamed} conversation(s) renamed to ids with their channel.")
         print("Database is up to date.")
         return 0
     if args.command == "worker":
@@ -269,8 +321,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.worker import run_worker
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-        asyncio.run(run_worker(settings, once=args.once))
-        return 0
+        return 0 if asyncio.run(run_worker(settings, once=args.once)) else 1
     if args.command == "purge":
         return purge(settings)
     if args.command == "forget":
@@ -278,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "chat":
         from bot.shell import chat as run_chat
 
-        return run_chat(settings.rasa_url, args.sender)
+        return run_chat(settings.rasa_url, settings.internal_token, args.sender)
     if args.command == "bench":
         from bot.bench import run as run_bench
 

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback, Status
+from tests.bot.store.rasa_store import create_store, say, senders
 from tests.helpers import run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
@@ -37,18 +38,16 @@ def new(key: str, sender: str) -> NewCallback:
 
 
 def conversation_table(env: dict[str, str], *senders: str) -> Engine:
-    """A stand-in for Rasa's SQL tracker store table, with one event per sender."""
+    """Rasa's SQL tracker store, with one message a day ago per sender."""
     tracker = make_engine(env["HULPBOT_TRACKER_DB_URL"])
-    with tracker.begin() as connection:
-        connection.exec_driver_sql("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT)")
-        for sender in senders:
-            connection.exec_driver_sql("INSERT INTO events (sender_id) VALUES (?)", (sender,))
+    create_store(tracker)
+    for sender in senders:
+        say(tracker, sender, NOW - timedelta(days=1), "hallo")
     return tracker
 
 
 def senders_left(tracker: Engine) -> list[str]:
-    with tracker.connect() as connection:
-        return list(connection.exec_driver_sql("SELECT sender_id FROM events").scalars())
+    return sorted(senders(tracker))
 
 
 def test_purge_command(tmp_path: Path) -> None:
@@ -58,7 +57,7 @@ def test_purge_command(tmp_path: Path) -> None:
     repository.save(new("k2", "bob"), NOW)
     tracker = conversation_table(env, "alice", "bob")
     output = run_bot("purge", env=env)
-    assert "from 1 request(s)" in output and "and 1 conversation event(s)" in output
+    assert "from 1 request(s)" in output and "deleted 1 conversation event(s)" in output
     purged = repository.get(old.reference)
     assert purged is not None and purged.phone is None
     assert senders_left(tracker) == ["bob"]  # bob's request is still open
@@ -69,6 +68,30 @@ def test_forget_command_removes_requests_and_conversation(tmp_path: Path) -> Non
     repository.save(new("k1", "alice"), NOW)
     tracker = conversation_table(env, "alice", "bob")
     output = run_bot("forget", "alice", env=env)
-    assert "Deleted 1 request(s) and 1 conversation event(s) of alice." in output
+    assert "Deleted 1 request(s), 1 conversation event(s) and 0 SMS number(s) of alice." in output
     assert repository.open_request("rest", "alice") is None
     assert senders_left(tracker) == ["bob"]
+
+
+def test_forget_a_phone_number(tmp_path: Path) -> None:
+    repository, env = seeded(tmp_path)
+    env["HULPBOT_SENDER_KEY"] = "test-key"
+    repository.save(new("k1", "web:abc"), NOW)  # new() uses +32470123456
+    repository.save(NewCallback("k2", "web", "web:xyz", "+32471000000", None, "x", "y", "z"), NOW)
+    tracker = conversation_table(env, "web:abc", "web:xyz")
+    output = run_bot("forget", "0470 12 34 56", env=env)
+    assert "Deleted 1 request(s), 1 conversation event(s)" in output
+    assert senders_left(tracker) == ["web:xyz"]
+
+
+def test_worker_once_fails_with_a_line_when_the_database_is_unusable(tmp_path: Path) -> None:
+    (tmp_path / "hulpbot.db").mkdir()  # where the file should be: SQLite cannot open it
+    env = {
+        "HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}",
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
+    }
+    result = run_cli("worker", "--once", env=env)
+    assert result.returncode == 1
+    failures = [line for line in result.stderr.splitlines() if "failed" in line]
+    assert failures == [failures[0]] and "unable to open database file" in failures[0]
+    assert "Traceback" not in result.stderr

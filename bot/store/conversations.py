@@ -1,18 +1,19 @@
-"""Rasa's SQL tracker store, read and pruned: the conversations behind call-back requests."""
+"""Rasa's SQL tracker store (table `events`), read for staff and pruned for privacy."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import inspect, text
+from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Engine
-
-from bot.store.db import make_engine
 
 RESIDENT = "inwoner"
 ASSISTANT = "hulpbot"
+# Senders per DELETE statement: well below every database's limit on bound values.
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -23,27 +24,45 @@ class Turn:
     buttons: tuple[str, ...] = ()
 
 
-def forget_conversation(tracker_db_url: str, sender_id: str) -> int:
-    """Delete the stored events of one conversation; 0 when there is no store yet."""
-    engine = make_engine(tracker_db_url)
-    try:
-        if "events" not in inspect(engine).get_table_names():
-            return 0
-        with engine.begin() as connection:
-            result = connection.execute(
-                text("DELETE FROM events WHERE sender_id = :sender"), {"sender": sender_id}
-            )
-        return int(result.rowcount)
-    finally:
-        engine.dispose()
+def _has_store(engine: Engine) -> bool:
+    """Rasa creates the store when it first starts, so until then there is nothing to read."""
+    return "events" in inspect(engine).get_table_names()
+
+
+def idle_conversations(engine: Engine, last_message_before: datetime) -> set[str]:
+    """Conversations whose newest event is older than `last_message_before`."""
+    if not _has_store(engine):
+        return set()
+    with engine.connect() as connection:
+        return set(
+            connection.execute(
+                text(
+                    "SELECT sender_id FROM events GROUP BY sender_id "
+                    "HAVING MAX(timestamp) < :before"
+                ),
+                {"before": last_message_before.timestamp()},
+            ).scalars()
+        )
+
+
+def delete_conversations(engine: Engine, sender_ids: Collection[str]) -> int:
+    """Delete every stored event of these conversations; returns how many events went."""
+    if not sender_ids or not _has_store(engine):
+        return 0
+    senders, deleted = sorted(sender_ids), 0
+    statement = text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
+        bindparam("senders", expanding=True)
+    )
+    with engine.begin() as connection:
+        for start in range(0, len(senders), CHUNK):
+            result = connection.execute(statement, {"senders": senders[start : start + CHUNK]})
+            deleted += int(result.rowcount)
+    return deleted
 
 
 def transcript(engine: Engine, sender_id: str, limit: int = 400) -> list[Turn]:
-    """What the resident and the assistant said, oldest first (the newest `limit` messages).
-
-    Rasa creates the store when it first starts, so until then there is nothing to read.
-    """
-    if "events" not in inspect(engine).get_table_names():
+    """What the resident and the assistant said, oldest first (the newest `limit` messages)."""
+    if not _has_store(engine):
         return []
     with engine.connect() as connection:
         rows = connection.execute(

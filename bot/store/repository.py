@@ -13,7 +13,19 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import (
+    String,
+    and_,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
@@ -24,6 +36,11 @@ from bot.store.tables import audit_event, callback_request, notification_outbox,
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "MB"
 SYSTEM_ACTOR = "hulpbot"
+# Who a resident's own action is audited as: never their conversation id, which identifies them
+# (a Telegram chat id, or before namespacing an SMS number).
+RESIDENT_ACTOR = "inwoner"
+# What stays of `sender_id` (the column is required) once a request's personal data is purged.
+PURGED_SENDER = "gewist"
 
 
 class Status(str, Enum):
@@ -131,6 +148,14 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class Forgotten:
+    requests: int
+    # Every conversation and number the deleted requests belonged to.
+    senders: frozenset[str]
+    phones: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Saved:
     record: CallbackRecord
     # False when this submission had been stored before (a retried action call).
@@ -202,8 +227,17 @@ class CallbackRepository:
                 .order_by(callback_request.c.created_at.desc()),
             )
 
-    def change_moment(self, reference: str, moment: str, actor: str, now: datetime) -> None:
-        self._change(reference, actor, "moment gewijzigd", now, moment, preferred_moment=moment)
+    def change_moment(self, reference: str, moment: str, sender_id: str, now: datetime) -> None:
+        """The resident picks another moment for their open request.
+
+        Only the conversation that made the request may change it; the audit says "inwoner".
+        """
+        with self._engine.begin() as connection:
+            current = self._current(connection, reference)
+            if current.sender_id != sender_id:
+                raise UnknownRequest(reference)
+            self._update(connection, reference, preferred_moment=moment)
+            self._audit(connection, current.id, RESIDENT_ACTOR, "moment gewijzigd", now, moment)
 
     def claim(self, reference: str, actor: str, now: datetime) -> None:
         """A staff member says "ik bel": the request is theirs and being handled."""
@@ -265,20 +299,6 @@ class CallbackRepository:
         if record is None:
             raise UnknownRequest(reference)
         return record
-
-    def _change(
-        self,
-        reference: str,
-        actor: str,
-        action: str,
-        now: datetime,
-        detail: str | None = None,
-        **values: Any,
-    ) -> None:
-        """Update one request and record who did what, in one transaction."""
-        with self._engine.begin() as connection:
-            request_id = self._update(connection, reference, **values)
-            self._audit(connection, request_id, actor, action, now, detail)
 
     @staticmethod
     def _audit(
@@ -411,8 +431,10 @@ class CallbackRepository:
             )
 
     def purge(self, retention_days: int, now: datetime) -> list[tuple[str, str]]:
-        """Remove phone, name, excerpt and notes from requests closed longer than the retention ago.
+        """Strip requests closed longer than the retention ago of all that identifies the resident.
 
+        Phone, name, excerpt, notes, the conversation id (also inside the submission key) and
+        audit rows naming that id go; status, topic, channel and times stay for the statistics.
         Returns (channel, sender id) of each purged request, so their conversations can go too.
         """
         cutoff = now - timedelta(days=retention_days)
@@ -430,13 +452,38 @@ class CallbackRepository:
             ids = [row.id for row in rows]
             if not ids:
                 return []
+            # Rows written before resident actions were audited as "inwoner" name the sender.
+            own_sender = (
+                select(callback_request.c.sender_id)
+                .where(callback_request.c.id == audit_event.c.request_id)
+                .scalar_subquery()
+            )
+            connection.execute(
+                update(audit_event)
+                .where(audit_event.c.request_id.in_(ids), audit_event.c.actor == own_sender)
+                .values(actor=RESIDENT_ACTOR)
+            )
             connection.execute(
                 update(callback_request)
                 .where(callback_request.c.id.in_(ids))
-                .values(phone=None, name=None, excerpt=None, purged_at=now)
+                .values(
+                    phone=None,
+                    name=None,
+                    excerpt=None,
+                    sender_id=PURGED_SENDER,
+                    # Unique, and no longer "channel:sender:…".
+                    submission_key=literal(f"{PURGED_SENDER}:", String)
+                    + cast(callback_request.c.id, String),
+                    purged_at=now,
+                )
             )
             connection.execute(
                 update(request_note).where(request_note.c.request_id.in_(ids)).values(text=None)
+            )
+            connection.execute(
+                update(notification_outbox)
+                .where(notification_outbox.c.request_id.in_(ids))
+                .values(last_error=None)
             )
             connection.execute(
                 insert(audit_event),
@@ -451,6 +498,18 @@ class CallbackRepository:
                 ],
             )
         return [(row.channel, row.sender_id) for row in rows]
+
+    def senders_with_personal_data(self) -> set[str]:
+        """Conversations behind a request that is open or not purged yet: staff may still read
+        them, so their conversation is kept."""
+        with self._engine.connect() as connection:
+            return set(
+                connection.execute(
+                    select(callback_request.c.sender_id)
+                    .where(callback_request.c.purged_at.is_(None))
+                    .distinct()
+                ).scalars()
+            )
 
     def due_notifications(self, now: datetime, limit: int = 50) -> list[Notification]:
         """Announcements of new requests that are waiting to be (re)sent."""
@@ -495,10 +554,32 @@ class CallbackRepository:
                 )
             )
 
-    def forget(self, sender_id: str) -> int:
-        """Delete every request of one resident (their audit and outbox rows go with them)."""
+    def forget(self, *sender_ids: str, phone: str | None = None) -> Forgotten:
+        """Delete every request of these conversations, and with `phone` every request with that
+        number, their notes and outbox rows (cascade), and audit rows the resident made.
+
+        A request found by its number leads to its conversation, and all of that conversation's
+        requests go too. Returns the conversations and numbers involved, so they can be
+        removed from the other tables and the tracker store.
+        """
+        # Never a marker shared by many residents: `bot forget gewist` must not empty the table.
+        senders = set(sender_ids) - {PURGED_SENDER, RESIDENT_ACTOR, SYSTEM_ACTOR}
+        by_number = callback_request.c.phone == phone if phone else false()
         with self._engine.begin() as connection:
-            result = connection.execute(
-                delete(callback_request).where(callback_request.c.sender_id == sender_id)
+            found = connection.execute(
+                select(callback_request.c.sender_id).where(
+                    or_(callback_request.c.sender_id.in_(senders), by_number)
+                )
+            ).scalars()
+            senders |= set(found) - {PURGED_SENDER}
+            rows = connection.execute(
+                select(callback_request.c.id, callback_request.c.phone).where(
+                    or_(callback_request.c.sender_id.in_(senders), by_number)
+                )
+            ).all()
+            connection.execute(
+                delete(callback_request).where(callback_request.c.id.in_([r.id for r in rows]))
             )
-        return int(result.rowcount)
+            connection.execute(delete(audit_event).where(audit_event.c.actor.in_(senders)))
+        phones = {row.phone for row in rows if row.phone} | ({phone} if phone else set())
+        return Forgotten(len(rows), frozenset(senders), frozenset(phones))

@@ -1,29 +1,117 @@
-"""Keep personal data only as long as needed: one purge for the CLI and the daily worker."""
+"""Keep personal data only as long as promised: the purge (`bot purge` and the daily worker)
+and `bot forget` for one resident, across both databases (ours and Rasa's tracker store)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from bot.store.conversations import forget_conversation
+from sqlalchemy import delete
+from sqlalchemy.engine import Engine
+
+from bot.phone import find_phone
+from bot.senders import OTHER, MissingKey, channel_of, sms_sender
+from bot.settings import Settings
+from bot.store.conversations import delete_conversations, idle_conversations
+from bot.store.db import compact, make_engine
 from bot.store.repository import CallbackRepository
+from bot.store.seen import SEEN_FOR
+from bot.store.sms import SmsRepository
+from bot.store.tables import sms_seen, telegram_seen
+
+# What a phone number typed by staff may contain besides digits.
+_NUMBER_ONLY = re.compile(r"[\d\s+()./-]+")
 
 
 @dataclass(frozen=True)
-class Purged:
+class Removed:
+    """What a purge or `bot forget` removed (requests: purged or deleted)."""
+
     requests: int
     conversation_events: int
+    sms_numbers: int
 
 
-def purge_personal_data(
-    repository: CallbackRepository, tracker_db_url: str, retention_days: int, now: datetime
-) -> Purged:
-    """Strip old closed requests, and drop the conversations behind them (they hold the number)
-    unless the same resident has a request that is still open."""
-    purged = repository.purge(retention_days, now)
-    events = sum(
-        forget_conversation(tracker_db_url, sender)
-        for channel, sender in set(purged)
-        if repository.open_request(channel, sender) is None
-    )
-    return Purged(len(purged), events)
+@contextmanager
+def tracker_store(settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(settings.tracker_db_url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def purge_personal_data(engine: Engine, settings: Settings, now: datetime) -> Removed:
+    """Everything the daily purge removes, in one go.
+
+    - requests closed longer than `retention_days` ago lose what identifies the resident,
+      and their conversations go at once (they hold the number);
+    - conversations silent for `conversation_retention_days`, call-back or not, are deleted,
+      unless a request of theirs is open or not purged yet (staff may still read them);
+    - SMS numbers we sent nothing to for as long are forgotten (opt-outs stay);
+    - webhook delivery ids older than a week are dropped.
+
+    Should the tracker store fail after the requests were purged, those conversations are
+    still caught by the idle rule at a later run.
+    """
+    repository, sms = CallbackRepository(engine), SmsRepository(engine)
+    purged = repository.purge(settings.retention_days, now)
+    keep = repository.senders_with_personal_data()
+    silent_since = now - timedelta(days=settings.conversation_retention_days)
+    numbers = sms.purge(silent_since.date())
+    with engine.begin() as connection:
+        for table in (sms_seen, telegram_seen):
+            connection.execute(delete(table).where(table.c.created_at < now - SEEN_FOR))
+    with tracker_store(settings) as tracker:
+        gone = ({sender for _, sender in purged} | idle_conversations(tracker, silent_since)) - keep
+        events = delete_conversations(tracker, gone)
+        if events:
+            compact(tracker)
+    if purged or numbers:
+        compact(engine)
+    return Removed(len(purged), events, numbers)
+
+
+def identify(who: str, sender_key: str | None) -> tuple[set[str], str | None]:
+    """The conversation ids and the phone number (E.164) that `who` stands for.
+
+    `who` is a conversation id ("web:…", "tg:123", "sms:…", or an id from before the
+    channel prefixes) or a phone number in any format. A number's SMS conversation is
+    keyed with the sender key; before the keyed ids it was the number itself.
+    """
+    phone = find_phone(who) if _NUMBER_ONLY.fullmatch(who.strip()) else None
+    if channel_of(who) != OTHER or phone is None:
+        return {who}, None
+    return {who, phone, *_sms_ids([phone], sender_key)}, phone
+
+
+def _sms_ids(phones: Collection[str], sender_key: str | None) -> set[str]:
+    try:
+        return {sms_sender(phone, sender_key) for phone in phones}
+    except MissingKey:
+        return set()  # without a key the SMS channel cannot run: no such conversations
+
+
+def forget_resident(engine: Engine, settings: Settings, who: str) -> Removed:
+    """Remove every trace of one resident from both databases (`bot forget`).
+
+    Their requests (notes and outbox rows go with them), audit rows naming their
+    conversation, what the SMS channel remembers of their number (the opt-out too), and
+    their conversations. A number leads to every request with that number, and a request
+    to its conversation; a keyed SMS conversation id is matched to its number.
+    """
+    senders, phone = identify(who, settings.sender_key)
+    sms = SmsRepository(engine)
+    requests = CallbackRepository(engine).forget(*senders, phone=phone)
+    phones = set(requests.phones)
+    phones |= {n for n in sms.numbers() if _sms_ids({n}, settings.sender_key) & senders}
+    numbers = sms.forget(phones)
+    conversations = set(requests.senders) | phones | _sms_ids(phones, settings.sender_key)
+    with tracker_store(settings) as tracker:
+        events = delete_conversations(tracker, conversations)
+        compact(tracker)
+    compact(engine)
+    return Removed(requests.requests, events, numbers)

@@ -114,6 +114,7 @@ def test_worker_process_announces_and_purges(tmp_path: Path) -> None:
     port = free_port()
     env = {
         "HULPBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'hulpbot.db'}",
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{tmp_path / 'tracker.db'}",
         "HULPBOT_SMTP_HOST": "127.0.0.1",
         "HULPBOT_SMTP_PORT": str(port),
         "HULPBOT_SMTP_TO": "sociaal.huis@test",

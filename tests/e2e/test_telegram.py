@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from bot.channels.telegram import NON_TEXT, NOT_YOUR_NUMBER, SHARE_PHONE
+from bot.channels.text import TRIMMED
 from bot.senders import telegram_sender
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRecord, CallbackRepository
@@ -242,6 +243,28 @@ def test_a_wrong_or_missing_secret_is_refused(user: TelegramUser, secret: str | 
     assert user.post(update, secret=secret) == 403
     time.sleep(0.5)
     assert user.fake.made("sendMessage", user.id) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"update_id": "12"},
+        {"update_id": 12, "message": "geen bericht"},
+        {"update_id": 12, "message": {"chat": 5}},
+        ["update_id", 12],
+    ],
+)
+def test_a_body_with_the_right_secret_that_is_no_update_gets_400(
+    user: TelegramUser, body: Any
+) -> None:
+    assert user.post(body) == 400
+    assert user.fake.made("sendMessage", user.id) == []
+
+
+def test_a_very_long_message_is_trimmed_with_a_note(user: TelegramUser) -> None:
+    assert user.says("waar is den abeel " + "alstublieft " * 500) == 200
+    assert user.texts(2)[0] == TRIMMED
 
 
 def test_flood_limit_429_is_waited_out_and_the_reply_still_arrives(user: TelegramUser) -> None:

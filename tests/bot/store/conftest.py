@@ -40,3 +40,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def tracker_url(engine: Engine, tmp_path: Path) -> str:
+    """Rasa's tracker store next to `engine`: its own SQLite file, or the same PostgreSQL schema
+    (Rasa's one table, `events`, is not one of ours)."""
+    if engine.dialect.name == "sqlite":
+        return f"sqlite:///{tmp_path / 'tracker.db'}"
+    return engine.url.render_as_string(hide_password=False)

@@ -108,10 +108,14 @@ def test_open_request_and_changing_its_moment(engine: Engine) -> None:
     saved = repository.save(request(), NOW)
     assert repository.open_request("rest", "alice") == saved.record
     assert repository.open_request("rest", "bob") is None
+    with pytest.raises(UnknownRequest):  # only the conversation that made it
+        repository.change_moment(saved.record.reference, "namiddag", "bob", NOW)
     repository.change_moment(saved.record.reference, "namiddag", "alice", NOW)
     changed = repository.get(saved.record.reference)
     assert changed is not None and changed.preferred_moment == "namiddag"
     assert repository.audit_actions(saved.record.reference) == ["aangemaakt", "moment gewijzigd"]
+    detail = repository.detail(saved.record.reference)
+    assert detail is not None and detail.audit[-1].actor == "inwoner"  # never the sender id
     repository.set_status(saved.record.reference, Status.afgesloten, "staff", NOW)
     assert repository.open_request("rest", "alice") is None
 
@@ -127,6 +131,7 @@ def test_purge_removes_personal_data_after_retention_only(engine: Engine) -> Non
     assert repository.purge(30, NOW) == []  # already done
     purged = repository.get(old.reference)
     assert purged is not None and purged.phone is None and purged.name is None
+    assert purged.excerpt is None and purged.sender_id == "gewist"
     assert purged.topic == "woonclub"  # anonymous counts stay possible
     for kept in (recent, still_open):
         record = repository.get(kept.reference)
@@ -139,7 +144,7 @@ def test_forget_deletes_all_of_one_residents_requests(engine: Engine) -> None:
     repository.save(request("k1"), NOW)
     repository.save(request("k2"), NOW)
     other = repository.save(request("k3", "bob"), NOW).record
-    assert repository.forget("alice") == 2
+    assert repository.forget("alice").requests == 2
     assert count(engine, callback_request) == 1
     assert count(engine, audit_event) == 1  # only bob's
     assert repository.get(other.reference) is not None
