@@ -13,7 +13,17 @@ from typing import Any
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from bot.dashboard.web import Handler, off_loop, services
+from bot import senders
+from bot.dashboard.present import channel_name
+from bot.dashboard.web import (
+    MAX_PAGE,
+    Handler,
+    known_reference,
+    off_loop,
+    query_number,
+    query_text,
+    services,
+)
 from bot.store.repository import (
     AuditEntry,
     CallbackRecord,
@@ -27,6 +37,8 @@ from bot.store.sessions import Session
 
 OPENAPI = Path(__file__).with_name("openapi.yaml")
 MAX_LIMIT = 200
+MAX_OFFSET = MAX_PAGE * MAX_LIMIT
+NO_SUCH_REQUEST = "No such request."
 
 
 def problem(status: int, message: str) -> HTTPResponse:
@@ -41,7 +53,7 @@ def request_json(record: CallbackRecord) -> dict[str, Any]:
     return {
         "reference": record.reference,
         "created_at": _time(record.created_at),
-        "channel": record.channel,
+        "channel": channel_name(record.channel),
         "topic": record.topic,
         "status": record.status,
         "name": record.name,
@@ -87,13 +99,6 @@ def token_required(handler: Handler) -> Handler:
     return checked
 
 
-def _int_arg(request: Request, name: str, default: int, top: int) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    return int(raw) if raw.isdigit() and int(raw) <= top else None
-
-
 def blueprint() -> Blueprint:
     bp = Blueprint("api", url_prefix="/api")
 
@@ -104,14 +109,20 @@ def blueprint() -> Blueprint:
     @bp.get("/requests")
     @token_required
     async def list_requests(request: Request, session: Session) -> HTTPResponse:
-        limit = _int_arg(request, "limit", 50, MAX_LIMIT)
-        offset = _int_arg(request, "offset", 0, 10**9)
+        limit = query_number(request, "limit", 50, 1, MAX_LIMIT)
+        offset = query_number(request, "offset", 0, 0, MAX_OFFSET)
         status = request.args.get("status")
-        if limit is None or limit == 0 or offset is None:
-            return problem(400, f"limit must be 1 to {MAX_LIMIT}; offset 0 or more.")
+        channel = request.args.get("channel")
+        topic = query_text(request, "topic")
+        if limit is None or offset is None:
+            return problem(400, f"limit must be 1 to {MAX_LIMIT}; offset 0 to {MAX_OFFSET}.")
         if status is not None and status not in {s.value for s in Status}:
             return problem(400, "Unknown status.")
-        filters = Filters(status, request.args.get("channel"), request.args.get("topic"))
+        if channel is not None and channel not in senders.CHANNELS:
+            return problem(400, f"channel must be one of {', '.join(senders.CHANNELS)}.")
+        if topic is None and request.args.get("topic") is not None:
+            return problem(400, "topic must be short printable text.")
+        filters = Filters(status, channel, topic)
         page = await off_loop(services(request).requests.page, filters, limit, offset)
         return response.json(
             {"total": page.total, "items": [request_json(r) for r in page.records]}
@@ -120,15 +131,19 @@ def blueprint() -> Blueprint:
     @bp.get("/requests/<reference:str>")
     @token_required
     async def get_request(request: Request, session: Session, reference: str) -> HTTPResponse:
+        if not known_reference(reference):
+            return problem(404, NO_SUCH_REQUEST)
         detail = await off_loop(services(request).requests.detail, reference)
         if detail is None:
-            return problem(404, "No such request.")
+            return problem(404, NO_SUCH_REQUEST)
         return response.json(detail_json(detail))
 
     @bp.post("/requests/<reference:str>/status")
     @token_required
     async def change_status(request: Request, session: Session, reference: str) -> HTTPResponse:
         found = services(request)
+        if not known_reference(reference):
+            return problem(404, NO_SUCH_REQUEST)
         body = request.json if request.content_type.startswith("application/json") else None
         try:
             status = Status(body["status"] if isinstance(body, dict) else None)
@@ -139,7 +154,7 @@ def blueprint() -> Blueprint:
                 found.requests.set_status, reference, status, session.staff_name, found.clock()
             )
         except UnknownRequest:
-            return problem(404, "No such request.")
+            return problem(404, NO_SUCH_REQUEST)
         detail = await off_loop(found.requests.detail, reference)
         assert detail is not None
         return response.json(detail_json(detail))

@@ -6,11 +6,22 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sanic import Blueprint, Request, response
-from sanic.exceptions import NotFound
+from sanic.exceptions import InvalidUsage, NotFound
 from sanic.response import HTTPResponse
 
+from bot import senders
 from bot.dashboard.present import row
-from bot.dashboard.web import actor, off_loop, render, services, staff_page
+from bot.dashboard.web import (
+    MAX_PAGE,
+    actor,
+    known_reference,
+    off_loop,
+    query_number,
+    query_text,
+    render,
+    services,
+    staff_page,
+)
 from bot.store.conversations import transcript
 from bot.store.repository import CallbackRepository, Filters, Status, UnknownRequest
 
@@ -21,18 +32,29 @@ MAX_NOTE_LENGTH = 2000
 
 
 def filters_of(request: Request) -> Filters:
-    """Filters from the query string; unknown statuses are ignored rather than failing."""
+    """Filters from the query string; unknown statuses and channels are ignored rather than
+    failing (the form only offers known ones)."""
     status = request.args.get("status") or None
+    channel = request.args.get("kanaal") or None
     return Filters(
         status=status if status in {s.value for s in Status} else None,
-        channel=request.args.get("kanaal") or None,
-        topic=request.args.get("onderwerp") or None,
+        channel=channel if channel in senders.CHANNELS else None,
+        topic=query_text(request, "onderwerp"),
     )
 
 
 def page_number(request: Request) -> int:
-    raw = request.args.get("pagina", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    number = query_number(request, "pagina", 1, 1, MAX_PAGE)
+    if number is None:
+        raise InvalidUsage(f"Een paginanummer is een getal van 1 tot {MAX_PAGE}.")
+    return number
+
+
+def reference_of(reference: str) -> str:
+    """Only a reference of our own form reaches the database."""
+    if not known_reference(reference):
+        raise NotFound("Dit verzoek bestaat niet (meer).")
+    return reference
 
 
 def blueprint() -> Blueprint:
@@ -62,7 +84,7 @@ def blueprint() -> Blueprint:
             page_number=number,
             last_page=max(1, -(-page.total // PAGE_SIZE)),
             statuses=[s.value for s in Status],
-            channels=in_use["channel"],
+            channels=senders.CHANNELS,
             topics=in_use["topic"],
         )
 
@@ -70,7 +92,7 @@ def blueprint() -> Blueprint:
     @staff_page()
     async def detail(request: Request, reference: str) -> HTTPResponse:
         found = services(request)
-        shown = await off_loop(found.requests.detail, reference)
+        shown = await off_loop(found.requests.detail, reference_of(reference))
         if shown is None:
             raise NotFound("Dit verzoek bestaat niet (meer).")
         turns = await off_loop(transcript, found.tracker, shown.record.sender_id)
@@ -92,6 +114,7 @@ def blueprint() -> Blueprint:
 
     async def act(request: Request, reference: str, change: Change) -> HTTPResponse:
         """Run one change as the logged-in staff member, then show the request again."""
+        reference = reference_of(reference)
         found = services(request)
         try:
             await off_loop(change, found.requests, actor(request), found.clock())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from bot.dashboard.auth import LoginOutcome, log_in
+from bot.dashboard.auth import LoginOutcome
 from bot.dashboard.web import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
     clear_cookie,
+    client_address,
     csrf_ok,
     new_csrf,
     off_loop,
@@ -19,9 +22,10 @@ from bot.dashboard.web import (
     staff_page,
 )
 
+# The same words and status whether the name exists or not.
 MESSAGES = {
-    LoginOutcome.wrong: "Je naam of wachtwoord klopt niet.",
-    LoginOutcome.locked: "Te veel foute pogingen. Wacht een kwartier en probeer opnieuw.",
+    LoginOutcome.wrong: (401, "Je naam of wachtwoord klopt niet."),
+    LoginOutcome.wait: (429, "Te veel foute pogingen. Wacht even en probeer dan opnieuw."),
 }
 
 
@@ -70,10 +74,15 @@ def blueprint() -> Blueprint:
             return _login_page(request, 403, "Het formulier was verlopen. Probeer opnieuw.")
         name = (request.form.get("naam") or "").strip()
         password = request.form.get("wachtwoord") or ""
-        result = await off_loop(log_in, found.staff, found.passwords, name, password, found.clock())
+        result = await found.logins.attempt(name, password, client_address(request), found.clock())
         if result.account is None:
-            status = 429 if result.outcome is LoginOutcome.locked else 401
-            return _login_page(request, status, MESSAGES[result.outcome], name)
+            status, message = MESSAGES[result.outcome]
+            page = _login_page(request, status, message, name)
+            if result.outcome is LoginOutcome.wait:
+                page.headers["Retry-After"] = str(
+                    max(1, math.ceil(result.retry_after.total_seconds()))
+                )
+            return page
         token = await off_loop(found.sessions.start, result.account.name, found.clock(), found.idle)
         page = response.redirect(safe_next(request.form.get("volgende")))
         set_cookie(request, page, SESSION_COOKIE, token)

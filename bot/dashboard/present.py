@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from bot import senders
 from bot.callback import OTHER_TOPIC, promised_by
 from bot.content.models import Hours, ServiceId
 from bot.store.repository import OPEN_STATUSES, CallbackRecord
@@ -16,12 +17,12 @@ TOPIC_LABELS = {
     ServiceId.woonclub.value: "Woonclub",
     OTHER_TOPIC: "Iets anders",
 }
+# Only these are ever shown: a stored channel is data that may once have come from a caller.
 CHANNEL_LABELS = {
-    "rest": "web",
-    "socketio": "webchat",
-    "telegram": "Telegram",
-    "sms": "sms",
-    "cmdline": "terminal",
+    senders.WEB: "web",
+    senders.TELEGRAM: "Telegram",
+    senders.SMS: "sms",
+    senders.OTHER: "anders",
 }
 
 
@@ -29,8 +30,13 @@ def topic_label(topic: str) -> str:
     return TOPIC_LABELS.get(topic, topic)
 
 
-def channel_label(channel: str) -> str:
-    return CHANNEL_LABELS.get(channel, channel)
+def channel_name(channel: str | None) -> str:
+    """One of senders.CHANNELS, or senders.OTHER for anything else."""
+    return channel if channel in senders.CHANNELS else senders.OTHER
+
+
+def channel_label(channel: str | None) -> str:
+    return CHANNEL_LABELS[channel_name(channel)]
 
 
 def age_text(since: datetime, now: datetime) -> str:

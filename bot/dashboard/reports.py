@@ -10,7 +10,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.content.review import review
-from bot.dashboard.present import channel_label, topic_label
+from bot.dashboard.present import channel_label, channel_name, topic_label
 from bot.dashboard.statistics import compute, duration_text
 from bot.dashboard.web import actor, off_loop, render, services, staff_page
 from bot.store.repository import CallbackRecord
@@ -31,19 +31,22 @@ EXPORT_COLUMNS = (
     "called_at",
     "closed_at",
 )
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# What people typed; phone numbers are E.164 made by us and keep their "+".
-TYPED_COLUMNS = {"name", "referral_code", "assigned_to", "topic", "preferred_moment"}
+# A cell starting with one of these is a formula to a spreadsheet program (the full-width
+# forms too: some programs fold them to the plain ones).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 EPOCH = datetime(2000, 1, 1, tzinfo=timezone.utc)
 
 
-def csv_cell(value: object, typed: bool) -> str:
-    """Text for one cell; what someone typed can never run as a spreadsheet formula."""
+def csv_cell(value: object) -> str:
+    """Text for one cell. Every text cell is guarded, not only what residents typed: a stored
+    channel, status or phone number may also have come from a caller once, so none of them can
+    start a formula. Such a cell gets a leading apostrophe, which spreadsheets show as text."""
     if value is None:
         return ""
-    text = value.isoformat(timespec="minutes") if isinstance(value, datetime) else str(value)
-    return "'" + text if typed and text.startswith(FORMULA_START) else text
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_csv(records: list[CallbackRecord]) -> str:
@@ -51,9 +54,8 @@ def export_csv(records: list[CallbackRecord]) -> str:
     writer = csv.writer(out, delimiter=";")
     writer.writerow(EXPORT_COLUMNS)
     for record in records:
-        writer.writerow(
-            csv_cell(getattr(record, column), column in TYPED_COLUMNS) for column in EXPORT_COLUMNS
-        )
+        shown = {**vars(record), "channel": channel_name(record.channel)}
+        writer.writerow(csv_cell(shown[column]) for column in EXPORT_COLUMNS)
     return out.getvalue()
 
 

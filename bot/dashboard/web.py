@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import re
 import secrets
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -18,14 +19,19 @@ from sanic.response import BaseHTTPResponse, HTTPResponse
 from sqlalchemy.engine import Engine
 
 from bot.content.loader import CatalogueStore
-from bot.dashboard.auth import Passwords
+from bot.dashboard.auth import Logins, Passwords
 from bot.settings import Settings
-from bot.store.repository import CallbackRepository
+from bot.store.repository import REFERENCE_ALPHABET, REFERENCE_PREFIX, CallbackRepository
 from bot.store.sessions import ApiTokenRepository, Session, SessionRepository
 from bot.store.staff import Role, StaffRepository
 
 SESSION_COOKIE = "hulpbot_sessie"
 LOGIN_COOKIE = "hulpbot_login"
+# Page numbers and offsets above this are refused: nobody pages that far.
+MAX_PAGE = 100_000
+# Filter text longer than this cannot be a topic.
+MAX_FILTER_TEXT = 100
+REFERENCE = re.compile(rf"{REFERENCE_PREFIX}-[{REFERENCE_ALPHABET}]{{4}}")
 T = TypeVar("T")
 Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
@@ -52,6 +58,7 @@ class Services:
     sessions: SessionRepository
     tokens: ApiTokenRepository
     passwords: Passwords
+    logins: Logins
     catalogue: CatalogueStore
     tracker: Engine
     templates: Environment
@@ -69,6 +76,35 @@ def services(request: Request) -> Services:
 async def off_loop(function: Callable[..., T], *args: Any) -> T:
     """Database work and password hashing run in a thread, never on the event loop."""
     return await asyncio.to_thread(function, *args)
+
+
+def client_address(request: Request) -> str:
+    """The visitor's address: from X-Forwarded-For as written by our own proxies
+    (HULPBOT_PROXIES_COUNT, so a visitor cannot pick one), else the socket's peer."""
+    return request.remote_addr or request.ip
+
+
+def query_number(request: Request, name: str, default: int, low: int, high: int) -> int | None:
+    """A whole number from the query string, `default` when absent; None unless it is ASCII
+    digits from `low` to `high`, so "²", "-1" or twenty digits never reach int() or the database.
+    """
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(high)):
+        return None
+    value = int(raw)
+    return value if low <= value <= high else None
+
+
+def query_text(request: Request, name: str) -> str | None:
+    """Short printable text from the query string; None when absent or anything else."""
+    raw = request.args.get(name)
+    return raw if raw and len(raw) <= MAX_FILTER_TEXT and raw.isprintable() else None
+
+
+def known_reference(reference: str) -> bool:
+    return REFERENCE.fullmatch(reference) is not None
 
 
 def session_of(request: Request) -> Session | None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.tables import staff_account
+from bot.store.tables import login_throttle, staff_account
 
 
 class Role(str, Enum):
@@ -28,23 +29,11 @@ class StaffAccount:
     name: str
     role: Role
     password_hash: str
-    failed_logins: int
-    locked_until: datetime | None
     disabled_at: datetime | None
 
     @classmethod
     def of(cls, row: Any) -> StaffAccount:
-        return cls(
-            row.name,
-            Role(row.role),
-            row.password_hash,
-            row.failed_logins,
-            row.locked_until,
-            row.disabled_at,
-        )
-
-    def locked(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
+        return cls(row.name, Role(row.role), row.password_hash, row.disabled_at)
 
 
 class StaffRepository:
@@ -88,28 +77,93 @@ class StaffRepository:
             )
         return bool(result.rowcount)
 
-    def login_failed(self, name: str, max_failures: int, locked_until: datetime) -> None:
-        """Count a failed login; at `max_failures` in a row the account locks until then."""
+    def update_hash(self, name: str, password_hash: str) -> None:
+        """Store a fresh hash after a login, when the hashing parameters were upgraded."""
         with self._engine.begin() as connection:
-            failures = (
-                connection.execute(
-                    select(staff_account.c.failed_logins).where(staff_account.c.name == name)
-                ).scalar_one()
-                + 1
-            )
-            values: dict[str, Any] = {"failed_logins": failures}
-            if failures >= max_failures:
-                values.update(failed_logins=0, locked_until=locked_until)
             connection.execute(
-                update(staff_account).where(staff_account.c.name == name).values(**values)
+                update(staff_account)
+                .where(staff_account.c.name == name)
+                .values(password_hash=password_hash)
             )
 
-    def login_succeeded(self, name: str, password_hash: str | None = None) -> None:
-        """Reset the failure count; store a fresh hash when the parameters were upgraded."""
-        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
-        if password_hash is not None:
-            values["password_hash"] = password_hash
-        with self._engine.begin() as connection:
+
+class LoginThrottleRepository:
+    """Failed logins per key ("account:NAME", "address:IP"), shared by every dashboard process.
+
+    The rules (how many failures are free, how long each further one makes a key wait) belong
+    to the caller; this only counts, remembers until when a key waits, and forgets.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def blocked_until(self, keys: Sequence[str], now: datetime) -> datetime | None:
+        """The latest moment one of `keys` must wait for; None when all may try now."""
+        with self._engine.connect() as connection:
+            until: datetime | None = connection.execute(
+                select(func.max(login_throttle.c.blocked_until)).where(
+                    login_throttle.c.key.in_(keys), login_throttle.c.blocked_until > now
+                )
+            ).scalar_one()
+        return until
+
+    def failed(
+        self,
+        delays: Mapping[str, Callable[[int], timedelta]],
+        now: datetime,
+        forget_before: datetime,
+    ) -> None:
+        """Count one failure on each key; `delays[key](failures)` says how long it then waits.
+
+        Keys without a failure since `forget_before` start again from nothing, and their rows
+        are deleted here, so the table holds only recent failures.
+        """
+        for attempt in range(2):
+            try:
+                with self._engine.begin() as connection:
+                    # Writing first takes SQLite's write lock at once, so two processes never
+                    # read the same count and both write it back plus one.
+                    connection.execute(
+                        delete(login_throttle).where(
+                            login_throttle.c.last_failure_at < forget_before
+                        )
+                    )
+                    for key, delay in delays.items():
+                        self._count(connection, key, delay, now)
+                return
+            except IntegrityError:
+                # Another process added the same key at the same moment: count again on its row.
+                if attempt:
+                    raise
+
+    @staticmethod
+    def _count(
+        connection: Connection, key: str, delay: Callable[[int], timedelta], now: datetime
+    ) -> None:
+        before = connection.execute(
+            select(login_throttle.c.failures).where(login_throttle.c.key == key).with_for_update()
+        ).scalar_one_or_none()
+        failures = (before or 0) + 1
+        wait = delay(failures)
+        values = {
+            "failures": failures,
+            "last_failure_at": now,
+            "blocked_until": now + wait if wait else None,
+        }
+        if before is None:
+            connection.execute(insert(login_throttle).values(key=key, **values))
+        else:
             connection.execute(
-                update(staff_account).where(staff_account.c.name == name).values(**values)
+                update(login_throttle).where(login_throttle.c.key == key).values(**values)
             )
+
+    def clear(self, key: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(login_throttle).where(login_throttle.c.key == key))
+
+    def count(self) -> int:
+        with self._engine.connect() as connection:
+            total: int = connection.execute(
+                select(func.count()).select_from(login_throttle)
+            ).scalar_one()
+        return total

@@ -113,7 +113,7 @@ staff_account = Table(
     Column("name", String(100), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),
-    # Failed logins in a row; reaching the limit locks the account for a while.
+    # No longer used (login_throttle replaced the lock); kept so an older version still runs.
     Column("failed_logins", Integer, nullable=False),
     Column("locked_until", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),

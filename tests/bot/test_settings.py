@@ -53,3 +53,38 @@ def test_channel_defaults_and_lists() -> None:
     assert settings.web_embed_origins == ("https://www.mechelen.be", "https://a.be")
     assert settings.dashboard_secure_cookies and settings.telegram_chat_interval == 1.0
     assert settings.web_public_url == "http://localhost:5090"
+
+
+@pytest.mark.parametrize(
+    ("env", "secure"),
+    [
+        ({}, False),  # http://127.0.0.1:5080, `make run` on a laptop
+        ({"HULPBOT_DASHBOARD_PUBLIC_URL": "http://127.0.0.1:5080"}, False),
+        ({"HULPBOT_DASHBOARD_PUBLIC_URL": "http://localhost:8080/"}, False),
+        ({"HULPBOT_DASHBOARD_PUBLIC_URL": "https://dashboard.hulpbot.mechelen.be"}, True),
+        ({"HULPBOT_DASHBOARD_PUBLIC_URL": "https://127.0.0.1:5080"}, True),
+        # Plain http anywhere but this machine still gets Secure: better no login than a
+        # session cookie sent in the clear.
+        ({"HULPBOT_DASHBOARD_PUBLIC_URL": "http://10.1.2.3:5080"}, True),
+        (
+            {
+                "HULPBOT_DASHBOARD_PUBLIC_URL": "https://dashboard.hulpbot.mechelen.be",
+                "HULPBOT_DASHBOARD_SECURE_COOKIES": "false",
+            },
+            False,
+        ),
+        (
+            {
+                "HULPBOT_DASHBOARD_PUBLIC_URL": "http://127.0.0.1:5080",
+                "HULPBOT_DASHBOARD_SECURE_COOKIES": "true",
+            },
+            True,
+        ),
+        ({"HULPBOT_DASHBOARD_SECURE_COOKIES": "ja"}, True),
+        ({"HULPBOT_DASHBOARD_SECURE_COOKIES": "nee"}, False),
+    ],
+)
+def test_dashboard_cookies_are_secure_unless_plain_http_on_this_machine(
+    env: dict[str, str], secure: bool
+) -> None:
+    assert Settings.from_env(env).dashboard_secure_cookies is secure

@@ -12,6 +12,7 @@ import json
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 
 from bot.senders import web_sender
-from bot.servers import action_server, free_port, rasa_server, write_endpoints
+from bot.servers import Server, action_server, free_port, rasa_server, web_server, write_endpoints
 from bot.settings import PROJECT_ROOT
 from tests.e2e.browser import AXE, CHROMIUM, CHROMIUM_ARGS
 from tests.fakes.sms import FakeSms, fake_sms
@@ -186,6 +187,50 @@ def fill_form(resident: Resident, phone: str = "0470 12 34 56") -> list[str]:
     topic = resident.say("voormiddag")
     assert topic[-1]["text"] == "Gaat het over de Woonclub?"
     return texts(resident.say("ja"))
+
+
+@dataclass
+class Servers:
+    """A whole assistant of a test's own (web app in front), for tests that break or inspect
+    it: its processes, data and logs are nobody else's."""
+
+    assistant: Assistant
+    actions: Server
+    rasa: Server
+    web: Server
+    database: Path
+    logs: list[Path]
+
+
+@contextmanager
+def own_servers(
+    base: Path,
+    name: str,
+    telegram: FakeTelegram,
+    sms: FakeSms,
+    telegram_token: str,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[Servers]:
+    database = base / "hulpbot.db"
+    env = {
+        **environment(content_copy(base / "content", with_hours=True), database),
+        **telegram_env(telegram, telegram_token),
+        **sms_env(sms),
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
+        **(extra_env or {}),
+    }
+    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
+    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
+    logs = [ARTIFACTS / f"{name}-{kind}.log" for kind in ("actions", "rasa", "web")]
+    with (
+        action_server(action_port, logs[0], env) as actions,
+        rasa_server(MODEL, rasa_port, endpoints, logs[1], env) as rasa,
+        web_server(web_port, logs[2], {**env, "HULPBOT_RASA_URL": rasa.url}) as web,
+    ):
+        assistant = Assistant(
+            rasa.url, base / "tracker.db", f"sqlite:///{database}", env, action_port, telegram, sms
+        )
+        yield Servers(assistant, actions, rasa, web, database, logs)
 
 
 @pytest.fixture(scope="session")

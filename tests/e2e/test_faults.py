@@ -15,72 +15,31 @@ import shutil
 import signal
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
 from bot.apology import SORRY
-from bot.servers import Server, action_server, free_port, rasa_server, web_server, write_endpoints
-from tests.e2e.conftest import (
-    ARTIFACTS,
-    MODEL,
-    Assistant,
-    environment,
-    fill_form,
-    sms_env,
-    telegram_env,
-    texts,
-)
+from bot.servers import Server
+from tests.e2e.conftest import Servers, fill_form, own_servers, texts
 from tests.e2e.test_sms import Texter
 from tests.e2e.test_telegram import TelegramUser
 from tests.fakes.sms import FakeSms
 from tests.fakes.telegram import FakeTelegram
-from tests.helpers import content_copy
 
 pytestmark = pytest.mark.e2e
 TOKEN = "654321:TEST-faults"
 CITY = "0800 20 800"
 
 
-@dataclass
-class Fragile:
-    assistant: Assistant
-    actions: Server
-    rasa: Server
-    web: Server
-    database: Path
-
-
 @pytest.fixture(scope="module")
 def fragile(
     tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram, sms: FakeSms
-) -> Iterator[Fragile]:
+) -> Iterator[Servers]:
+    timeouts = {"HULPBOT_ACTION_TIMEOUT": "3", "HULPBOT_RASA_TIMEOUT": "4"}
     base = tmp_path_factory.mktemp("fragile")
-    database = base / "hulpbot.db"
-    env = {
-        **environment(content_copy(base / "content", with_hours=True), database),
-        **telegram_env(telegram, TOKEN),
-        **sms_env(sms),
-        "HULPBOT_ACTION_TIMEOUT": "3",
-        "HULPBOT_RASA_TIMEOUT": "4",
-    }
-    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
-    with (
-        action_server(action_port, ARTIFACTS / "faults-actions.log", env) as actions,
-        rasa_server(MODEL, rasa_port, endpoints, ARTIFACTS / "faults-rasa.log", env) as rasa,
-        web_server(
-            web_port,
-            ARTIFACTS / "faults-web.log",
-            {**env, "HULPBOT_RASA_URL": rasa.url},
-        ) as web,
-    ):
-        assistant = Assistant(
-            rasa.url, base / "tracker.db", f"sqlite:///{database}", env, action_port, telegram, sms
-        )
-        yield Fragile(assistant, actions, rasa, web, database)
+    with own_servers(base, "faults", telegram, sms, TOKEN, timeouts) as servers:
+        yield servers
 
 
 def is_apology(text: str, reference: str | None = None) -> bool:
@@ -97,7 +56,7 @@ def web_app_says(web: Server, browser_id: str, text: str) -> list[str]:
     return [m["text"] for m in reply.json()["messages"]]
 
 
-def every_channel_apologises(fragile: Fragile, question: str) -> None:
+def every_channel_apologises(fragile: Servers, question: str) -> None:
     assistant = fragile.assistant
     assert any(is_apology(t) for t in texts(assistant.resident().say(question)))
     assert any(is_apology(t) for t in web_app_says(fragile.web, "faults-web-1", question))
@@ -107,7 +66,7 @@ def every_channel_apologises(fragile: Fragile, question: str) -> None:
     assert any(is_apology(t) for t in texter.texts(question))
 
 
-def test_every_channel_apologises_when_actions_fail(fragile: Fragile) -> None:
+def test_every_channel_apologises_when_actions_fail(fragile: Servers) -> None:
     """In order: a saved request, the action server hanging, then killed, then the database
     gone as well."""
     resident = fragile.assistant.resident()
@@ -139,7 +98,7 @@ def test_every_channel_apologises_when_actions_fail(fragile: Fragile) -> None:
     every_channel_apologises(fragile, "wat is de woonclub")
 
 
-def test_the_web_app_apologises_when_rasa_does_not_answer(fragile: Fragile) -> None:
+def test_the_web_app_apologises_when_rasa_does_not_answer(fragile: Servers) -> None:
     os.kill(fragile.rasa.process.pid, signal.SIGSTOP)
     try:
         reply = web_app_says(fragile.web, "faults-web-2", "hallo")

@@ -18,10 +18,12 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from sanic import Sanic
 from sqlalchemy.engine import Engine
 
+from bot import senders
 from bot.dashboard.app import create_app
-from bot.dashboard.auth import Passwords
+from bot.dashboard.auth import LoginPolicy, Passwords
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback
@@ -55,28 +57,37 @@ class Dashboard:
     staff: StaffRepository
     settings: Settings
     engine: Engine
+    app: Sanic
 
-    def visitor(self) -> Visitor:
-        return Visitor(self.url)
+    def visitor(self, address: str | None = None) -> Visitor:
+        return Visitor(self.url, address=address)
 
 
 @dataclass
 class Visitor:
-    """One browser: sends back the cookies it was given, and the CSRF token of the last page."""
+    """One browser: sends back the cookies it was given, and the CSRF token of the last page.
+
+    `address`: another loopback address (127.0.0.2 …) to connect from, so the dashboard sees
+    a different client, as it would for staff on another network.
+    """
 
     url: str
     cookies: dict[str, str] = field(default_factory=dict)
     csrf: str | None = None
+    address: str | None = None
 
-    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        response = httpx.request(
-            method,
-            self.url + path,
-            headers={"Cookie": cookie} if cookie else {},
-            follow_redirects=False,
-            **kwargs,
-        )
+        transport = httpx.HTTPTransport(local_address=self.address) if self.address else None
+        with httpx.Client(transport=transport, follow_redirects=False) as client:
+            response = client.request(
+                method,
+                self.url + path,
+                headers={**({"Cookie": cookie} if cookie else {}), **(headers or {})},
+                **kwargs,
+            )
         for header in response.headers.get_list("set-cookie"):
             name, _, rest = header.partition("=")
             value = rest.split(";", 1)[0]
@@ -97,13 +108,19 @@ class Visitor:
         form = {"csrf": self.csrf or "", **(data or {})}
         return self.request("post", path, data=form, **kwargs)
 
-    def log_in(self, name: str, password: str = PASSWORD) -> httpx.Response:
+    def log_in(self, name: str, password: str = PASSWORD, **kwargs: Any) -> httpx.Response:
         self.get("/inloggen")
-        return self.post("/inloggen", {"naam": name, "wachtwoord": password})
+        return self.post("/inloggen", {"naam": name, "wachtwoord": password}, **kwargs)
 
 
 @contextmanager
-def make_dashboard(tmp_path: Path, **settings: Any) -> Iterator[Dashboard]:
+def make_dashboard(
+    tmp_path: Path,
+    *,
+    passwords: Passwords = FAST,
+    login_policy: LoginPolicy | None = None,
+    **settings: Any,
+) -> Iterator[Dashboard]:
     base = Settings.from_env({})
     configured = replace(
         base,
@@ -114,13 +131,19 @@ def make_dashboard(tmp_path: Path, **settings: Any) -> Iterator[Dashboard]:
     engine = make_engine(configured.database_url)
     migrate(engine)
     staff = StaffRepository(engine)
-    staff.add("anna", Role.admin, FAST.hash(PASSWORD), NOW)
-    staff.add("bram", Role.staff, FAST.hash(PASSWORD), NOW)
+    staff.add("anna", Role.admin, passwords.hash(PASSWORD), NOW)
+    staff.add("bram", Role.staff, passwords.hash(PASSWORD), NOW)
     clock = Clock()
-    app = create_app(configured, clock=clock, passwords=FAST, name=f"dash_{tmp_path.name}")
+    app = create_app(
+        configured,
+        clock=clock,
+        passwords=passwords,
+        login_policy=login_policy,
+        name=f"dash_{tmp_path.name}",
+    )
     try:
         with serving(app) as url:
-            yield Dashboard(url, clock, CallbackRepository(engine), staff, configured, engine)
+            yield Dashboard(url, clock, CallbackRepository(engine), staff, configured, engine, app)
     finally:
         engine.dispose()
 
@@ -134,8 +157,8 @@ def dashboard(tmp_path: Path) -> Iterator[Dashboard]:
 def new_request(key: str = "k1", name: str | None = "Maria", **fields: Any) -> NewCallback:
     values: dict[str, Any] = {
         "submission_key": key,
-        "channel": "rest",
-        "sender_id": f"sender-{key}",
+        "channel": senders.WEB,
+        "sender_id": f"web:sender-{key}",
         "phone": "+32470123456",
         "name": name,
         "preferred_moment": "voormiddag",

