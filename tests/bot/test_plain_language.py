@@ -25,8 +25,9 @@ import textstat
 import yaml
 
 from bot import callback as cb
-from bot.channels import base, sms, telegram
-from bot.channels.web import app as web
+from bot.apology import apology_text
+from bot.channels import sms, telegram
+from bot.channels.text import TRIMMED
 from bot.content.answers import (
     DAY_TERMS,
     Aspect,
@@ -68,10 +69,11 @@ CALLBACK_TEXTS = {
 CHANNEL_TEXTS = {
     telegram.NON_TEXT,
     telegram.NOT_YOUR_NUMBER,
-    base.SORRY,
+    apology_text("0800 20 800"),
+    apology_text("0800 20 800", "MB-7K3Q"),
     sms.STOPPED,
     sms.CAP_REACHED,
-    web.RASA_DOWN,
+    TRIMMED,
 }
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n+")
 _WORD = re.compile(r"[\wÀ-ÿ]+(?:[-'][\wÀ-ÿ]+)*")
