@@ -48,7 +48,7 @@ class WebInput(OwnChannel):
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or not BROWSER_ID.match(sender):
                 return response.json({"error": "sender: 8-64 letters or digits"}, status=400)
-            if not isinstance(text, str) or not text.strip():
+            if not isinstance(text, str):
                 return response.json({"error": "message: text needed"}, status=400)
             return response.json(await self.answer(web_sender(sender), text, on_new_message))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -57,13 +58,16 @@ def test_without_a_token_the_channel_is_off_with_one_clear_line(
     assert received == []
 
 
-def test_webhook_without_a_usable_secret_refuses_everything(fake: FakeTelegram) -> None:
+def test_webhook_without_a_usable_secret_refuses_everything(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
     received: list[UserMessage] = []
     settings = replace(
         Settings.from_env({}),
         telegram_token=TOKEN,
         telegram_secret=None,
         telegram_api_url=fake.url(),
+        database_url=f"sqlite:///{tmp_path / 'hulpbot.db'}",
     )
     with serving(channel_app(settings, received, "tg_nosecret")) as url:
         response = httpx.post(
@@ -104,7 +108,9 @@ def test_set_webhook_command_sends_the_url_and_the_secret(fake: FakeTelegram) ->
     assert no_secret.returncode == 1 and "HULPBOT_TELEGRAM_SECRET" in no_secret.stderr
 
 
-def test_when_handling_fails_the_resident_still_gets_an_answer(fake: FakeTelegram) -> None:
+def test_when_handling_fails_the_resident_still_gets_an_answer(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
     async def broken(message: UserMessage) -> None:
         raise RuntimeError("Rasa could not handle this")
 
@@ -113,6 +119,8 @@ def test_when_handling_fails_the_resident_still_gets_an_answer(fake: FakeTelegra
         telegram_token=TOKEN,
         telegram_secret="secret_1",
         telegram_api_url=fake.url(),
+        # Handled update ids are kept here: a database of this test's own.
+        database_url=f"sqlite:///{tmp_path / 'hulpbot.db'}",
     )
     app = Sanic("tg_broken")
     app.blueprint(TelegramInput(settings).blueprint(broken), url_prefix="/webhooks/telegram")
