@@ -20,35 +20,122 @@ from bot.phone import display, find_phone
 from bot.senders import SMS, TELEGRAM
 
 STOP_WORDS = {"stop", "stoppen", "annuleer", "annuleren", "laat maar", "laat maar zitten"}
-YES = {
+# Yes and no as residents type them ("ja da is goed", "jah", "yes", "dat klopt", "natuurlijk");
+# a negation anywhere makes it a no ("liever niet", "ja maar het klopt niet"). Button numbers
+# count too, as on SMS: 1 is the first button (Ja), 2 the second (Nee).
+YES_WORDS = {
     "ja",
+    "jaa",
+    "jah",
     "jaja",
-    "ja graag",
+    "jawel",
+    "jep",
+    "jup",
+    "yes",
+    "yep",
+    "oui",
+    "si",
+    "evet",
+    "tak",
     "ok",
     "oke",
+    "okay",
+    "okido",
+    "okidoki",
     "goed",
-    "is goed",
+    "prima",
+    "perfect",
+    "top",
     "akkoord",
     "klopt",
-    "jawel",
-    "dat klopt",
-    "ja dat klopt",
-    "ja hoor",
+    "correct",
+    "juist",
+    "inderdaad",
     "zeker",
+    "natuurlijk",
+    "tuurlijk",
+    "graag",
     "affirm",
+    "1",
 }
-NO = {
+NO_WORDS = {"nee", "neen", "nope", "no", "non", "niet", "ni", "nie", "deny", "2", "hayir"}
+NEGATIONS = {"nee", "neen", "niet", "ni", "nie", "no", "non", "geen", "fout", "verkeerd"}
+# Refusing to give a name ("hoeft ni", "liever niet") skips it.
+SKIP = {
+    "overslaan",
+    "sla over",
+    "skip",
+    "geen",
     "nee",
     "neen",
-    "nee dank je",
-    "nee dank u",
-    "niet",
     "liever niet",
-    "klopt niet",
-    "nee dat klopt niet",
-    "deny",
+    "liever ni",
+    "wil ik niet zeggen",
+    "hoeft niet",
+    "hoeft ni",
+    "hoeft nie",
+    "moet niet",
+    "moet ni",
+    "niet nodig",
+    "ni nodig",
+    "geen naam",
+    "anoniem",
+    "zeg ik liever niet",
+    "dat hoeft niet",
+    "nee dank je",
+    "nee merci",
+    "2",
 }
-SKIP = {"overslaan", "sla over", "skip", "geen", "nee", "liever niet", "wil ik niet zeggen"}
+# Words that are never (part of) a first name: a sentence, not a name.
+NOT_A_NAME = {
+    "ik",
+    "je",
+    "jij",
+    "ge",
+    "gij",
+    "u",
+    "wij",
+    "we",
+    "wil",
+    "wilt",
+    "niet",
+    "ni",
+    "nie",
+    "hoeft",
+    "moet",
+    "mag",
+    "kan",
+    "waarom",
+    "wat",
+    "wa",
+    "wie",
+    "is",
+    "da",
+    "dat",
+    "de",
+    "het",
+    "een",
+    "geen",
+    "nee",
+    "ja",
+    "ok",
+    "oke",
+    "naam",
+    "mijn",
+    "bellen",
+    "nummer",
+    "aub",
+    "alsjeblieft",
+    "weet",
+    "zeg",
+    "liever",
+    "graag",
+    "hallo",
+    "dag",
+    "merci",
+    "bedankt",
+    "stop",
+}
 MAX_PHONE_TRIES = 3
 MAX_NAME_LENGTH = 40
 EXCERPT_MESSAGES = 3
@@ -145,11 +232,13 @@ def wants_to_stop(text: str) -> bool:
 
 
 def yes_or_no(text: str) -> bool | None:
-    plain = _plain(text)
-    if plain in YES:
-        return True
-    if plain in NO:
+    words = _plain(text).split()
+    if not words:
+        return None
+    if words[0] in NO_WORDS or NEGATIONS & set(words):
         return False
+    if YES_WORDS & set(words):
+        return True
     return None
 
 
@@ -158,23 +247,44 @@ def read_name(text: str) -> str | None:
     plain = _plain(text)
     if plain in SKIP:
         return ""
-    for prefix in ("ik ben ", "mijn naam is ", "ik heet ", "naam "):
+    for prefix in ("ik ben ", "mijn naam is ", "ik heet ", "naam ", "k ben ", "kheet "):
         if plain.startswith(prefix):
             text = text.strip()[len(prefix) :]
+            plain = plain[len(prefix) :]
     name = " ".join(text.split())[:MAX_NAME_LENGTH]
-    if not name or any(c.isdigit() for c in name) or len(name.split()) > 3:
+    words = plain.split()
+    if not name or not words or len(words) > 3 or NOT_A_NAME & set(words):
+        return None
+    if not all(c.isalpha() or c in " -'." for c in name):
         return None
     return name[:1].upper() + name[1:]
 
 
+def numbered(text: str, buttons: Iterable[Button]) -> str | None:
+    """The payload of the button whose number the resident typed ("2" or "2."), as on SMS."""
+    plain = _plain(text)
+    options = list(buttons)
+    if plain.isdigit() and 1 <= int(plain) <= len(options):
+        return options[int(plain) - 1].payload
+    return None
+
+
 def read_moment(text: str) -> Moment | None:
-    return find_term(text, MOMENT_TERMS)
+    return find_term(numbered(text, MOMENT_QUESTION.buttons) or text, MOMENT_TERMS)
 
 
 def read_topic(text: str, suggested: str | None) -> str | None:
-    if suggested and yes_or_no(text) is True:
+    """A topic id; a topic told in the resident's own words is "iets anders" unless it names a
+    service (their words reach staff in the request's excerpt)."""
+    text = numbered(text, topic_question(suggested).buttons) or text
+    answer = yes_or_no(text)
+    if suggested and answer is True:
         return suggested
-    return find_term(text, TOPIC_TERMS)
+    found = find_term(text, TOPIC_TERMS)
+    if found or answer is not None:
+        return found
+    own_words = [w for w in _plain(text).split() if len(w) > 1]
+    return OTHER_TOPIC if len(own_words) >= 2 else None
 
 
 def read_field(text: str) -> str | None:

@@ -27,7 +27,28 @@ def test_wants_to_stop(text: str, stop: bool) -> None:
 
 @pytest.mark.parametrize(
     ("text", "answer"),
-    [("ja", True), ("Oké", True), ("/affirm", True), ("neen", False), ("misschien", None)],
+    [
+        ("ja", True),
+        ("Oké", True),
+        ("/affirm", True),
+        ("neen", False),
+        ("misschien", None),
+        ("ja da is goed", True),
+        ("ja klopt", True),
+        ("ja aub", True),
+        ("jah", True),
+        ("Natuurlijk!", True),
+        ("yes", True),
+        ("1", True),
+        ("2", False),
+        ("ja maar het nummer klopt niet", False),
+        ("nee hoor", False),
+        ("klopt niet", False),
+        ("wie zijt gij", None),
+        ("liever niet", False),
+        ("dat klopt", True),
+        ("is goed", True),
+    ],
 )
 def test_yes_or_no(text: str, answer: bool | None) -> None:
     assert cb.yes_or_no(text) is answer
@@ -41,10 +62,28 @@ def test_yes_or_no(text: str, answer: bool | None) -> None:
         ("overslaan", ""),
         ("0470 12 34 56", None),
         ("dit is veel te lang voor een naam", None),
+        ("hoeft ni", ""),
+        ("liever niet", ""),
+        ("nee", ""),
+        ("Anne-Marie", "Anne-Marie"),
+        ("mijn naam is el hadj", "El hadj"),
+        ("waarom wil je da weten", None),
+        ("ik wil dat niet zeggen", None),
+        ("jan!!!", None),
     ],
 )
 def test_read_name(text: str, name: str | None) -> None:
     assert cb.read_name(text) == name
+
+
+def test_button_numbers_and_own_words_in_the_form() -> None:
+    assert cb.read_moment("2") is cb.Moment.namiddag
+    assert cb.read_moment("4") is None
+    assert cb.read_topic("1", "woonclub") == "woonclub"  # 1 = Ja
+    assert cb.read_topic("3", "woonclub") == "minder_mobielen"  # Ja, Dienstencentrum, Vervoer
+    assert cb.read_topic("4", None) == "woonclub"
+    assert cb.read_topic("mijn brief van de belastingen", None) == cb.OTHER_TOPIC
+    assert cb.read_topic("euh", None) is None
 
 
 def test_read_moment_and_topic() -> None:
