@@ -41,7 +41,11 @@ def create_action_app(settings: Settings, package: str = "actions") -> Sanic:
 
     async def failed(request: Request, exception: Exception) -> HTTPResponse:
         # The type and the action only: the request holds what the resident said.
-        action = (request.json or {}).get("next_action") if isinstance(request.json, dict) else None
+        try:
+            body = request.json
+        except Exception:  # a body that is no JSON cannot name an action
+            body = None
+        action = body.get("next_action") if isinstance(body, dict) else None
         log.error("Action %s failed: %s", action, type(exception).__name__, exc_info=exception)
         return response.json({"error": "action failed"}, status=500)
 

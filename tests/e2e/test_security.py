@@ -167,3 +167,13 @@ def test_a_huge_message_is_trimmed_with_a_polite_note(assistant: Assistant) -> N
     assert texts(reply)[0] == TRIMMED
     assert len(texts(reply)) >= 2
     assert MAX_INCOMING == 1000
+
+
+def test_an_action_server_error_never_echoes_the_conversation(assistant: Assistant) -> None:
+    url = f"http://127.0.0.1:{assistant.action_port}/webhook"
+    secret = "Mijn naam is Bartholomeus en mijn nummer is 0470 99 88 77"
+    broken = {"next_action": "action_answer_service", "tracker": {"events": secret}}
+    status, body = call("POST", url, broken, AUTH)
+    assert status == 500 and b"Bartholomeus" not in body and b"0470" not in body
+    status, body = call("POST", url, None, {**AUTH, "Content-Type": "text/plain"})
+    assert status >= 400 and b"Traceback" not in body
