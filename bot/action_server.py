@@ -9,23 +9,17 @@ the health check, answers errors without the request, and listens where the sett
 
 from __future__ import annotations
 
-import hmac
 import logging
 
 from rasa_sdk.endpoint import create_app
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from bot.internal import authorised
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 OPEN_PATHS = {"/health"}
-
-
-def authorised(authorization: str | None, token: str | None) -> bool:
-    if token is None or authorization is None:
-        return False
-    return hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode())
 
 
 def create_action_app(settings: Settings, package: str = "actions") -> Sanic:

@@ -16,7 +16,6 @@ Each patch is small, guarded by Rasa's version, and tested against the real serv
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +31,7 @@ from sanic.response import HTTPResponse
 
 from bot.apology import SORRY, apology
 from bot.content.loader import CatalogueStore
+from bot.internal import authorised
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -56,10 +56,7 @@ def refusal(method: str, path: str, authorization: str | None, token: str | None
         return None
     if token is None:
         return 403
-    expected = f"Bearer {token}".encode()
-    if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
-        return 401
-    return None
+    return None if authorised(authorization, token) else 401
 
 
 # Far above any message a resident sends (channels trim to 1,000 characters), far below

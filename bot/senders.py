@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 # The only channel names stored on a request or shown to staff.
 WEB, TELEGRAM, SMS = "web", "telegram", "sms"
 OTHER = "anders"
 CHANNELS = (WEB, TELEGRAM, SMS)
 PREFIXES = {WEB: "web:", TELEGRAM: "tg:", SMS: "sms:"}
+# The random id a browser makes for its conversation (chat.js), checked by the web app and
+# again by the web channel.
+BROWSER_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 
 
 class MissingKey(RuntimeError):

@@ -13,7 +13,6 @@ with `Authorization: Bearer <HULPBOT_INTERNAL_TOKEN>`; the reply is Rasa's REST 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -21,15 +20,14 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from bot.action_server import authorised
 from bot.apology import apology
 from bot.channels.base import OwnChannel
 from bot.channels.text import capped
-from bot.senders import WEB, web_sender
+from bot.internal import authorised
+from bot.senders import BROWSER_ID, WEB, web_sender
 
 log = logging.getLogger(__name__)
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
-BROWSER_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 class WebInput(OwnChannel):

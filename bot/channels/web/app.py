@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,10 @@ from bot.apology import apology
 from bot.callback import REFERRAL_CODE
 from bot.content.loader import CatalogueStore
 from bot.phone import display
+from bot.senders import BROWSER_ID
 from bot.settings import Settings
 
 HERE = Path(__file__).parent
-SENDER = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 # Longer messages are trimmed by the channel (with a note); far longer ones are no question.
 MAX_BODY = 16 * 1024
 log = logging.getLogger(__name__)
@@ -73,7 +72,7 @@ def chat_blueprint(
     async def message(request: Request) -> HTTPResponse:
         body = request.json if isinstance(request.json, dict) else {}
         sender, text = body.get("sender"), body.get("message")
-        if not isinstance(sender, str) or not SENDER.match(sender):
+        if not isinstance(sender, str) or not BROWSER_ID.match(sender):
             return response.json({"error": "sender and message needed"}, status=400)
         if not isinstance(text, str) or not text.strip():
             return response.json({"error": "sender and message needed"}, status=400)
