@@ -19,14 +19,15 @@ from typing import Protocol
 import aiohttp
 import aiosmtplib
 
+from bot.backoff import Backoff
 from bot.callback import TOPIC_NAMES
 from bot.settings import Settings
 from bot.store.repository import CallbackRecord, CallbackRepository
 
 log = logging.getLogger(__name__)
 
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_RETRY = timedelta(hours=1)
+# 30 s, 1 min, 2 min, … up to an hour between tries.
+RETRY = Backoff(0, timedelta(seconds=30), 2, timedelta(hours=1))
 TIMEOUT_SECONDS = 15
 
 
@@ -116,9 +117,8 @@ def notifiers_from(settings: Settings) -> list[Notifier]:
 
 
 def retry_delay(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, … up to an hour between tries."""
-    delay: timedelta = FIRST_RETRY * 2**attempts
-    return min(delay, LONGEST_RETRY)
+    """The wait after the failed try that makes `attempts + 1`."""
+    return RETRY.delay(attempts + 1)
 
 
 async def deliver_due(

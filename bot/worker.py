@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
+from bot.backoff import Backoff
 from bot.notify import Notifier, deliver_due, notifiers_from
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
@@ -39,7 +40,10 @@ class Pace:
         return cls(settings.worker_interval, max(settings.worker_interval, 1))
 
     def after_failures(self, failures: int) -> float:
-        return float(min(self.first_retry * 2 ** (failures - 1), self.longest_retry))
+        retry = Backoff(
+            0, timedelta(seconds=self.first_retry), 2, timedelta(seconds=self.longest_retry)
+        )
+        return retry.delay(failures).total_seconds()
 
 
 def describe(exc: Exception) -> str:
