@@ -143,32 +143,58 @@ def telegram() -> Iterator[FakeTelegram]:
         yield fake
 
 
+@dataclass
+class Servers:
+    """The processes of one assistant, and where it keeps its data and logs."""
+
+    assistant: Assistant
+    actions: Server
+    rasa: Server
+    database: Path
+    logs: list[Path]
+
+
+@contextmanager
+def assistant_servers(
+    base: Path,
+    telegram: FakeTelegram,
+    sms: FakeSms,
+    telegram_token: str,
+    logs: tuple[Path, Path],
+    extra_env: dict[str, str] | None = None,
+    *,
+    debug: bool = False,
+) -> Iterator[Servers]:
+    """The action server and Rasa, with the Telegram and SMS channels against the fakes."""
+    database = base / "hulpbot.db"
+    env = {
+        **environment(content_copy(base / "content", with_hours=True), database),
+        **telegram_env(telegram, telegram_token),
+        **sms_env(sms),
+        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
+        **(extra_env or {}),
+    }
+    action_port, rasa_port = free_port(), free_port()
+    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
+    with (
+        action_server(action_port, logs[0], env, debug=debug) as actions,
+        rasa_server(MODEL, rasa_port, endpoints, logs[1], env, debug=debug) as rasa,
+    ):
+        assistant = Assistant(
+            rasa.url, base / "tracker.db", f"sqlite:///{database}", env, action_port, telegram, sms
+        )
+        yield Servers(assistant, actions, rasa, database, list(logs))
+
+
 @pytest.fixture(scope="session")
 def assistant(
     tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram, sms: FakeSms
 ) -> Iterator[Assistant]:
     base = tmp_path_factory.mktemp("assistant")
-    env = {
-        **environment(content_copy(base / "content", with_hours=True), base / "hulpbot.db"),
-        **telegram_env(telegram, TELEGRAM_TOKEN),
-        **sms_env(sms),
-    }
-    action_port, rasa_port = free_port(), free_port()
-    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
     # Debug logging, so the test that no phone number reaches a log sees everything logged.
-    with (
-        action_server(action_port, ACTION_LOG, env, debug=True),
-        rasa_server(MODEL, rasa_port, endpoints, RASA_LOG, env, debug=True) as rasa,
-    ):
-        yield Assistant(
-            rasa.url,
-            base / "tracker.db",
-            env["HULPBOT_DATABASE_URL"],
-            {**env, "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}"},
-            action_port,
-            telegram,
-            sms,
-        )
+    logs = (ACTION_LOG, RASA_LOG)
+    with assistant_servers(base, telegram, sms, TELEGRAM_TOKEN, logs, debug=True) as servers:
+        yield servers.assistant
 
 
 def texts(messages: list[dict[str, Any]]) -> list[str]:
@@ -190,16 +216,11 @@ def fill_form(resident: Resident, phone: str = "0470 12 34 56") -> list[str]:
 
 
 @dataclass
-class Servers:
+class OwnServers(Servers):
     """A whole assistant of a test's own (web app in front), for tests that break or inspect
     it: its processes, data and logs are nobody else's."""
 
-    assistant: Assistant
-    actions: Server
-    rasa: Server
     web: Server
-    database: Path
-    logs: list[Path]
 
 
 @contextmanager
@@ -210,27 +231,23 @@ def own_servers(
     sms: FakeSms,
     telegram_token: str,
     extra_env: dict[str, str] | None = None,
-) -> Iterator[Servers]:
-    database = base / "hulpbot.db"
-    env = {
-        **environment(content_copy(base / "content", with_hours=True), database),
-        **telegram_env(telegram, telegram_token),
-        **sms_env(sms),
-        "HULPBOT_TRACKER_DB_URL": f"sqlite:///{base / 'tracker.db'}",
-        **(extra_env or {}),
-    }
-    action_port, rasa_port, web_port = free_port(), free_port(), free_port()
-    endpoints = write_endpoints(base / "endpoints.yml", action_port, base / "tracker.db")
-    logs = [ARTIFACTS / f"{name}-{kind}.log" for kind in ("actions", "rasa", "web")]
+) -> Iterator[OwnServers]:
+    logs = (ARTIFACTS / f"{name}-actions.log", ARTIFACTS / f"{name}-rasa.log")
+    web_log = ARTIFACTS / f"{name}-web.log"
     with (
-        action_server(action_port, logs[0], env) as actions,
-        rasa_server(MODEL, rasa_port, endpoints, logs[1], env) as rasa,
-        web_server(web_port, logs[2], {**env, "HULPBOT_RASA_URL": rasa.url}) as web,
+        assistant_servers(base, telegram, sms, telegram_token, logs, extra_env) as servers,
+        web_server(
+            free_port(), web_log, {**servers.assistant.env, "HULPBOT_RASA_URL": servers.rasa.url}
+        ) as web,
     ):
-        assistant = Assistant(
-            rasa.url, base / "tracker.db", f"sqlite:///{database}", env, action_port, telegram, sms
+        yield OwnServers(
+            servers.assistant,
+            servers.actions,
+            servers.rasa,
+            servers.database,
+            [*servers.logs, web_log],
+            web,
         )
-        yield Servers(assistant, actions, rasa, web, database, logs)
 
 
 @pytest.fixture(scope="session")

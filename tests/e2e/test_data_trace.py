@@ -16,7 +16,7 @@ import pytest
 
 from bot.store.db import make_engine
 from bot.store.repository import CallbackRepository, Filters, Status
-from tests.e2e.conftest import Servers, own_servers
+from tests.e2e.conftest import OwnServers, own_servers
 from tests.e2e.test_sms import Texter
 from tests.e2e.test_telegram import TelegramUser
 from tests.fakes.sms import FakeSms
@@ -30,7 +30,7 @@ TOKEN = "765432:TEST-trace"
 @pytest.fixture(scope="module")
 def servers(
     tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram, sms: FakeSms
-) -> Iterator[Servers]:
+) -> Iterator[OwnServers]:
     with own_servers(tmp_path_factory.mktemp("trace"), "trace", telegram, sms, TOKEN) as own:
         yield own
 
@@ -47,7 +47,7 @@ def phone_forms(e164: str) -> list[str]:
     ]
 
 
-def web_app(servers: Servers, browser_id: str, *messages: str) -> None:
+def web_app(servers: OwnServers, browser_id: str, *messages: str) -> None:
     for message in messages:
         reply = httpx.post(
             f"{servers.web.url}/api/bericht",
@@ -57,7 +57,7 @@ def web_app(servers: Servers, browser_id: str, *messages: str) -> None:
         assert reply.status_code == 200
 
 
-def test_purge_leaves_no_number_name_or_words_in_databases_or_logs(servers: Servers) -> None:
+def test_purge_leaves_no_number_name_or_words_in_databases_or_logs(servers: OwnServers) -> None:
     assistant = servers.assistant
     web_phone = f"+32470{random.randint(0, 999999):06d}"
     web_app(

@@ -21,7 +21,7 @@ import pytest
 
 from bot.apology import SORRY
 from bot.servers import Server
-from tests.e2e.conftest import Servers, fill_form, own_servers, texts
+from tests.e2e.conftest import OwnServers, fill_form, own_servers, texts
 from tests.e2e.test_sms import Texter
 from tests.e2e.test_telegram import TelegramUser
 from tests.fakes.sms import FakeSms
@@ -35,7 +35,7 @@ CITY = "0800 20 800"
 @pytest.fixture(scope="module")
 def fragile(
     tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegram, sms: FakeSms
-) -> Iterator[Servers]:
+) -> Iterator[OwnServers]:
     timeouts = {"HULPBOT_ACTION_TIMEOUT": "3", "HULPBOT_RASA_TIMEOUT": "4"}
     base = tmp_path_factory.mktemp("fragile")
     with own_servers(base, "faults", telegram, sms, TOKEN, timeouts) as servers:
@@ -56,7 +56,7 @@ def web_app_says(web: Server, browser_id: str, text: str) -> list[str]:
     return [m["text"] for m in reply.json()["messages"]]
 
 
-def every_channel_apologises(fragile: Servers, question: str) -> None:
+def every_channel_apologises(fragile: OwnServers, question: str) -> None:
     assistant = fragile.assistant
     assert any(is_apology(t) for t in texts(assistant.resident().say(question)))
     assert any(is_apology(t) for t in web_app_says(fragile.web, "faults-web-1", question))
@@ -66,7 +66,7 @@ def every_channel_apologises(fragile: Servers, question: str) -> None:
     assert any(is_apology(t) for t in texter.texts(question))
 
 
-def test_every_channel_apologises_when_actions_fail(fragile: Servers) -> None:
+def test_every_channel_apologises_when_actions_fail(fragile: OwnServers) -> None:
     """In order: a saved request, the action server hanging, then killed, then the database
     gone as well."""
     resident = fragile.assistant.resident()
@@ -98,7 +98,7 @@ def test_every_channel_apologises_when_actions_fail(fragile: Servers) -> None:
     every_channel_apologises(fragile, "wat is de woonclub")
 
 
-def test_the_web_app_apologises_when_rasa_does_not_answer(fragile: Servers) -> None:
+def test_the_web_app_apologises_when_rasa_does_not_answer(fragile: OwnServers) -> None:
     os.kill(fragile.rasa.process.pid, signal.SIGSTOP)
     try:
         reply = web_app_says(fragile.web, "faults-web-2", "hallo")
