@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
 from bot.phone import find_phone
@@ -18,7 +17,7 @@ from bot.settings import Settings
 from bot.store.conversations import delete_conversations, idle_conversations
 from bot.store.db import compact, make_engine
 from bot.store.repository import CallbackRepository
-from bot.store.seen import SEEN_FOR
+from bot.store.seen import drop_old
 from bot.store.sms import SmsRepository
 from bot.store.tables import sms_seen, telegram_seen
 
@@ -64,7 +63,7 @@ def purge_personal_data(engine: Engine, settings: Settings, now: datetime) -> Re
     numbers = sms.purge(silent_since.date())
     with engine.begin() as connection:
         for table in (sms_seen, telegram_seen):
-            connection.execute(delete(table).where(table.c.created_at < now - SEEN_FOR))
+            drop_old(connection, table, now)
     with tracker_store(settings) as tracker:
         gone = ({sender for _, sender in purged} | idle_conversations(tracker, silent_since)) - keep
         events = delete_conversations(tracker, gone)
