@@ -231,7 +231,7 @@ def markdown(report: dict[str, Any]) -> str:
             "",
         ),
         (
-            "REST reply p50 / p95",
+            "Web channel reply p50 / p95",
             f"{report['rest_ms']['p50']} / {report['rest_ms']['p95']} ms",
             f"p95 ≤ {t['rest_p95_ms']} ms",
             verdict(report["rest_ms"]["p95"], t["rest_p95_ms"]),
