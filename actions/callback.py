@@ -1,4 +1,8 @@
-"""The call-back form: start it, validate each answer, ask, and save the request."""
+"""The call-back form: start it, validate each answer, ask, and save the request.
+
+The form's slot names live here only; `bot.callback` reads the answers without
+knowing them.
+"""
 
 from __future__ import annotations
 
@@ -23,12 +27,15 @@ from actions.deps import (
     user_metadata_newest_first,
     user_texts,
 )
+from actions.services import answer_in_context
 from bot import callback as cb
 from bot.content.answers import Reply, contact_reply
-from bot.conversation import service_for_intent
+from bot.content.loader import Catalogue
+from bot.conversation import has_question, service_for_intent, services_named
 from bot.safety import detect_urgent, urgent_replies
 from bot.senders import channel_of
 from bot.store.repository import NewCallback
+from bot.topics import OTHER_TOPIC
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,7 +57,15 @@ STATE_SLOTS = [
     "callback_suggested_topic",
     "callback_excerpt",
     "callback_known_phone",
+    "callback_topic_words",
 ]
+# The slot to empty (and so ask again) for each answer the resident wants to change.
+DETAIL_SLOTS = {
+    cb.Detail.phone: "callback_phone",
+    cb.Detail.name: "callback_name",
+    cb.Detail.moment: "callback_moment",
+    cb.Detail.topic: "callback_topic",
+}
 STOPPED, DECLINED, NO_PHONE, CONFIRMED = "stopped", "declined", "no_phone", "confirmed"
 
 
@@ -120,8 +135,27 @@ class ValidateCallbackForm(FormValidationAction):
         if detect_urgent(text):
             catalogue = await catalogue_store().current()
             send(dispatcher, urgent_replies(catalogue.general, text))
+        elif await self._is_service_question(tracker, text):
+            # "wacht, is da maandverband gratis?" while we ask for a number: answer it, then
+            # the form asks its question again.
+            return await answer_in_context(
+                dispatcher, tracker, tracker.get_intent_of_latest_message()
+            )
         events: list[EventType] = await super().run(dispatcher, tracker, domain)
         return events
+
+    @staticmethod
+    async def _is_service_question(tracker: Tracker, text: str) -> bool:
+        """A question about a service that names it, asked while the form waits for an answer.
+
+        Not while the form asks for the topic: there, naming a service is the answer.
+        """
+        if tracker.get_slot("requested_slot") == "callback_topic":
+            return False
+        if service_for_intent(tracker.get_intent_of_latest_message()) is None:
+            return False
+        catalogue = await catalogue_store().current()
+        return bool(services_named(catalogue, text)) and has_question(text)
 
     def validate_callback_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -160,10 +194,14 @@ class ValidateCallbackForm(FormValidationAction):
         moment = cb.read_moment(str(value))
         return {"callback_moment": _or_choose(moment.value if moment else None, dispatcher)}
 
-    def validate_callback_topic(
+    async def validate_callback_topic(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        topic = cb.read_topic(str(value), tracker.get_slot("callback_suggested_topic"))
+        catalogue = await catalogue_store().current()
+        topic = cb.read_topic(catalogue, str(value), tracker.get_slot("callback_suggested_topic"))
+        if topic == OTHER_TOPIC:
+            # Their own words tell staff more than "iets anders" (shown in the summary too).
+            return {"callback_topic": topic, "callback_topic_words": cb.own_words(str(value))}
         return {"callback_topic": _or_choose(topic, dispatcher)}
 
     def validate_callback_confirm(
@@ -177,10 +215,10 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_fix(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        field = cb.read_field(str(value))
-        if field is None:
+        detail = cb.read_detail(str(value))
+        if detail is None:
             return {"callback_fix": _or_choose(None, dispatcher)}
-        return {"callback_fix": None, "callback_confirm": None, field: None}
+        return {"callback_fix": None, "callback_confirm": None, DETAIL_SLOTS[detail]: None}
 
 
 def _or_choose(value: T, dispatcher: CollectingDispatcher) -> T:
@@ -199,66 +237,69 @@ class _AskAction(Action, ABC):
         return f"action_ask_{self.slot}"
 
     @abstractmethod
-    def question(self, tracker: Tracker) -> Reply: ...
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        send(dispatcher, [self.question(tracker)])
+        catalogue = await catalogue_store().current()
+        send(dispatcher, [self.question(tracker, catalogue)])
         return []
 
 
 class ActionAskCallbackConsent(_AskAction):
     slot = "callback_consent"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.CONSENT_QUESTION
 
 
 class ActionAskCallbackPhone(_AskAction):
     slot = "callback_phone"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.phone_question(tracker.get_slot("callback_known_phone"), _channel(tracker))
 
 
 class ActionAskCallbackName(_AskAction):
     slot = "callback_name"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.NAME_QUESTION
 
 
 class ActionAskCallbackMoment(_AskAction):
     slot = "callback_moment"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.MOMENT_QUESTION
 
 
 class ActionAskCallbackTopic(_AskAction):
     slot = "callback_topic"
 
-    def question(self, tracker: Tracker) -> Reply:
-        return cb.topic_question(tracker.get_slot("callback_suggested_topic"))
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
+        return cb.topic_question(catalogue, tracker.get_slot("callback_suggested_topic"))
 
 
 class ActionAskCallbackConfirm(_AskAction):
     slot = "callback_confirm"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.summary_question(
+            catalogue,
             tracker.get_slot("callback_phone"),
             tracker.get_slot("callback_name"),
             tracker.get_slot("callback_moment"),
             tracker.get_slot("callback_topic"),
+            tracker.get_slot("callback_topic_words"),
         )
 
 
 class ActionAskCallbackFix(_AskAction):
     slot = "callback_fix"
 
-    def question(self, tracker: Tracker) -> Reply:
+    def question(self, tracker: Tracker, catalogue: Catalogue) -> Reply:
         return cb.FIX_QUESTION
 
 
@@ -271,10 +312,9 @@ class ActionSubmitCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        config = settings()
-        now = config.now()
+        now = settings().now()
         general = (await catalogue_store().current()).general
-        contact = contact_reply(general, now.date(), config.staleness_days)
+        contact = contact_reply(general)
         outcome = tracker.get_slot("callback_outcome")
         existing = tracker.get_slot("callback_existing")
         moment = tracker.get_slot("callback_moment")
@@ -317,6 +357,11 @@ class ActionSubmitCallback(Action):
             name=tracker.get_slot("callback_name") or None,
             preferred_moment=tracker.get_slot("callback_moment"),
             topic=tracker.get_slot("callback_topic"),
-            excerpt=tracker.get_slot("callback_excerpt") or "",
+            excerpt=cb.excerpt(
+                [
+                    tracker.get_slot("callback_excerpt") or "",
+                    tracker.get_slot("callback_topic_words") or "",
+                ]
+            ),
             referral_code=cb.referral_code(user_metadata_newest_first(tracker)),
         )

@@ -9,6 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import catalogue_store, send
+from actions.services import context_events
+from bot.conversation import URGENT, Context
 from bot.safety import urgent_replies
 
 
@@ -23,4 +25,6 @@ class ActionUrgentHelp(Action):
         send(
             dispatcher, urgent_replies(catalogue.general, tracker.latest_message.get("text") or "")
         )
-        return []
+        # What follows ("en ik heb ook geen geld") is about this, not a service talked about
+        # before: it gets the way to a person again.
+        return context_events(Context(topic=URGENT))

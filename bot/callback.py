@@ -1,23 +1,25 @@
 """The call-back conversation: reading the resident's answers and the texts we send.
 
 Kept apart from Rasa so every rule is tested directly; `actions/callback.py`
-only moves values between these functions and the form's slots.
+only moves values between these functions and the form's slots (whose names only
+it knows). When staff can call is worked out in `bot.content.hours`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from enum import Enum
 
 from bot.content.answers import Button, Reply, day_phrase
-from bot.content.hours import public_holiday, schedule_on
+from bot.content.hours import Moment, call_slot
+from bot.content.loader import Catalogue
 from bot.content.matching import find_term, normalise
-from bot.content.models import Hours, ServiceId, TimeRange
+from bot.content.models import Hours
 from bot.phone import display, find_phone
 from bot.senders import SMS, TELEGRAM
+from bot.topics import OTHER_TOPIC, topic_buttons, topic_name, topic_terms
 
 STOP_WORDS = {"stop", "stoppen", "annuleer", "annuleren", "laat maar", "laat maar zitten"}
 # Yes and no as residents type them ("ja da is goed", "jah", "yes", "dat klopt", "natuurlijk");
@@ -55,6 +57,11 @@ YES_WORDS = {
     "natuurlijk",
     "tuurlijk",
     "graag",
+    "mag",
+    "doe",
+    "bel",
+    "oké",
+    "okee",
     "affirm",
     "1",
 }
@@ -138,23 +145,19 @@ NOT_A_NAME = {
 }
 MAX_PHONE_TRIES = 3
 MAX_NAME_LENGTH = 40
+MAX_TOPIC_WORDS = 80
 EXCERPT_MESSAGES = 3
 EXCERPT_LENGTH = 500
-NOON = time(12, 0)
-# A call "in de namiddag" needs office hours after lunch.
-AFTERNOON = time(13, 0)
-
-
-class Moment(str, Enum):
-    voormiddag = "voormiddag"
-    namiddag = "namiddag"
-    maakt_niet_uit = "maakt niet uit"
-
 
 MOMENT_TERMS = {
     "voormiddag": Moment.voormiddag,
     "ochtend": Moment.voormiddag,
     "s morgens": Moment.voormiddag,
+    "smorgens": Moment.voormiddag,
+    "s ochtends": Moment.voormiddag,
+    "sochtends": Moment.voormiddag,
+    "snamiddags": Moment.namiddag,
+    "s namiddags": Moment.namiddag,
     "voor de middag": Moment.voormiddag,
     "namiddag": Moment.namiddag,
     "middag": Moment.namiddag,
@@ -166,44 +169,26 @@ MOMENT_TERMS = {
     "altijd": Moment.maakt_niet_uit,
 }
 
-OTHER_TOPIC = "iets anders"
-TOPIC_NAMES = {
-    ServiceId.dienstencentrum.value: "een dienstencentrum",
-    ServiceId.minder_mobielen.value: "vervoer",
-    ServiceId.menstruatie.value: "gratis maandverband",
-    ServiceId.woonclub.value: "de Woonclub",
-    OTHER_TOPIC: "iets anders",
-}
-TOPIC_TERMS = {
-    "dienstencentrum": ServiceId.dienstencentrum.value,
-    "vervoer": ServiceId.minder_mobielen.value,
-    "minder mobielen": ServiceId.minder_mobielen.value,
-    "mmc": ServiceId.minder_mobielen.value,
-    "maandverband": ServiceId.menstruatie.value,
-    "menstruatie": ServiceId.menstruatie.value,
-    "tampons": ServiceId.menstruatie.value,
-    "woonclub": ServiceId.woonclub.value,
-    "huis": ServiceId.woonclub.value,
-    "iets anders": OTHER_TOPIC,
-    "anders": OTHER_TOPIC,
-}
-TOPIC_BUTTONS = (
-    Button("Dienstencentrum", "dienstencentrum"),
-    Button("Vervoer", "vervoer"),
-    Button("Maandverband", "maandverband"),
-    Button("Woonclub", "woonclub"),
-    Button("Iets anders", "iets anders"),
-)
 YES_NO_BUTTONS = (Button("Ja", "ja"), Button("Nee", "nee"))
 
-FIELDS = {
-    "nummer": "callback_phone",
-    "telefoon": "callback_phone",
-    "naam": "callback_name",
-    "voornaam": "callback_name",
-    "moment": "callback_moment",
-    "wanneer": "callback_moment",
-    "onderwerp": "callback_topic",
+
+class Detail(str, Enum):
+    """An answer the resident can change after reading the summary."""
+
+    phone = "phone"
+    name = "name"
+    moment = "moment"
+    topic = "topic"
+
+
+DETAIL_TERMS = {
+    "nummer": Detail.phone,
+    "telefoon": Detail.phone,
+    "naam": Detail.name,
+    "voornaam": Detail.name,
+    "moment": Detail.moment,
+    "wanneer": Detail.moment,
+    "onderwerp": Detail.topic,
 }
 # What the form says besides its questions (the questions are in domain.yml).
 PHONE_NOT_UNDERSTOOD = "Dat nummer kan ik niet lezen. Typ het zo: 0470 12 34 56."
@@ -273,22 +258,22 @@ def read_moment(text: str) -> Moment | None:
     return find_term(numbered(text, MOMENT_QUESTION.buttons) or text, MOMENT_TERMS)
 
 
-def read_topic(text: str, suggested: str | None) -> str | None:
+def read_topic(catalogue: Catalogue, text: str, suggested: str | None) -> str | None:
     """A topic id; a topic told in the resident's own words is "iets anders" unless it names a
     service (their words reach staff in the request's excerpt)."""
-    text = numbered(text, topic_question(suggested).buttons) or text
-    answer = yes_or_no(text)
-    if suggested and answer is True:
-        return suggested
-    found = find_term(text, TOPIC_TERMS)
-    if found or answer is not None:
+    text = numbered(text, topic_question(catalogue, suggested).buttons) or text
+    found = find_term(text, topic_terms(catalogue))
+    if found:
         return found
-    own_words = [w for w in _plain(text).split() if len(w) > 1]
+    if suggested and yes_or_no(text) is True:
+        return suggested
+    # "mijn pensioen klopt ni" is a topic in own words, not a "no"; "nee" alone is neither.
+    own_words = [w for w in _plain(text).split() if len(w) > 1 and w not in YES_WORDS | NO_WORDS]
     return OTHER_TOPIC if len(own_words) >= 2 else None
 
 
-def read_field(text: str) -> str | None:
-    return find_term(text, FIELDS)
+def read_detail(text: str) -> Detail | None:
+    return find_term(text, DETAIL_TERMS)
 
 
 CONSENT_QUESTION = Reply(
@@ -366,78 +351,54 @@ def referral_code(metadata: Iterable[dict[str, object] | None]) -> str | None:
     return None
 
 
-def topic_question(suggested: str | None) -> Reply:
+def topic_question(catalogue: Catalogue, suggested: str | None) -> Reply:
+    buttons = topic_buttons(catalogue)
     if suggested:
-        return Reply(
-            f"Gaat het over {TOPIC_NAMES[suggested]}?", (Button("Ja", "ja"), *TOPIC_BUTTONS)
-        )
-    return Reply("Waarover gaat het?", TOPIC_BUTTONS)
+        name = topic_name(catalogue, suggested)
+        return Reply(f"Gaat het over {name}?", (Button("Ja", "ja"), *buttons))
+    return Reply("Waarover gaat het?", buttons)
 
 
-def summary_question(phone: str, name: str | None, moment: str, topic: str) -> Reply:
-    return Reply(summary(phone, name, moment, topic), YES_NO_BUTTONS)
+def summary_question(
+    catalogue: Catalogue,
+    phone: str,
+    name: str | None,
+    moment: str,
+    topic: str,
+    words: str | None = None,
+) -> Reply:
+    return Reply(summary(catalogue, phone, name, moment, topic, words), YES_NO_BUTTONS)
 
 
-def summary(phone: str, name: str | None, moment: str, topic: str) -> str:
+def summary(
+    catalogue: Catalogue,
+    phone: str,
+    name: str | None,
+    moment: str,
+    topic: str,
+    words: str | None = None,
+) -> str:
+    """What we will save; a topic told in the resident's own words is shown in those words."""
     lines = [
         "Klopt dit?",
         f"Nummer: {display(phone)}.",
         f"Naam: {name}." if name else "Naam: niet gegeven.",
         f"Moment: {moment}.",
-        f"Onderwerp: {TOPIC_NAMES.get(topic, topic)}.",
+        f"Onderwerp: {words or topic_name(catalogue, topic)}.",
     ]
     return "\n".join(lines)
+
+
+def own_words(text: str) -> str:
+    """A topic as the resident typed it, one line and short enough for the summary."""
+    line = " ".join(text.split())
+    return line if len(line) <= MAX_TOPIC_WORDS else line[: MAX_TOPIC_WORDS - 1] + "…"
 
 
 def excerpt(user_texts: Iterable[str]) -> str:
     """The last few things the resident wrote before asking, for the staff member who calls."""
     kept = [t.strip() for t in user_texts if t and t.strip() and not t.startswith("/")]
     return " | ".join(kept[-EXCERPT_MESSAGES:])[:EXCERPT_LENGTH]
-
-
-def _is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and public_holiday(day) is None
-
-
-def _in_part(part: str, r: TimeRange) -> bool:
-    """Whether office hours `r` reach into the morning or the afternoon."""
-    return r.start < NOON if part == Moment.voormiddag.value else r.end > AFTERNOON
-
-
-@dataclass(frozen=True)
-class CallSlot:
-    """The half-day we promise to call in, and when that promise runs out."""
-
-    day: date
-    part: str
-    deadline: time
-
-
-def call_slot(hours: Hours, moment: str, now: datetime) -> CallSlot | None:
-    """The first office half-day from `now` that suits the resident; None when hours are unknown."""
-    parts = (
-        [Moment.voormiddag.value, Moment.namiddag.value]
-        if moment == Moment.maakt_niet_uit.value
-        else [moment]
-    )
-    if not hours.known:
-        return None
-    for offset in range(15):
-        day = now.date() + timedelta(days=offset)
-        schedule = schedule_on(hours, day)
-        if schedule is None or not _is_working_day(day):
-            continue
-        for part in parts:
-            ranges = [
-                r
-                for r in schedule.ranges
-                if _in_part(part, r) and (offset > 0 or r.end > now.time())
-            ]
-            if ranges:
-                last = max(r.end for r in ranges)
-                limit = NOON if part == Moment.voormiddag.value and len(parts) == 1 else last
-                return CallSlot(day, part, min(last, limit))
-    return None
 
 
 def expected_call(hours: Hours, moment: str, now: datetime) -> str:
@@ -447,18 +408,3 @@ def expected_call(hours: Hours, moment: str, now: datetime) -> str:
         return "We bellen je zo snel als we kunnen, op een werkdag."
     when = "vandaag" if slot.day == now.date() else day_phrase(slot.day, now.date())
     return f"We bellen je {when.split(',')[0].lower()} in de {slot.part}."
-
-
-def promised_by(hours: Hours, moment: str, created_at: datetime) -> datetime:
-    """When the call we promised at `created_at` is late, for the dashboard's overdue flag.
-
-    With unknown office hours we promised "on a working day": late after the
-    next working day has ended.
-    """
-    slot = call_slot(hours, moment, created_at)
-    if slot is not None:
-        return datetime.combine(slot.day, slot.deadline, tzinfo=created_at.tzinfo)
-    day = created_at.date() + timedelta(days=1)
-    while not _is_working_day(day):
-        day += timedelta(days=1)
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=created_at.tzinfo)

@@ -20,7 +20,7 @@ import aiohttp
 import aiosmtplib
 
 from bot.backoff import Backoff
-from bot.callback import TOPIC_NAMES
+from bot.dashboard.present import topic_label
 from bot.settings import Settings
 from bot.store.repository import CallbackRecord, CallbackRepository
 
@@ -42,7 +42,7 @@ def subject(record: CallbackRecord) -> str:
 def body(record: CallbackRecord) -> str:
     return (
         f"Er is een nieuwe terugbelvraag: {record.reference}.\n"
-        f"Onderwerp: {TOPIC_NAMES.get(record.topic, record.topic)}.\n"
+        f"Onderwerp: {topic_label(record.topic)}.\n"
         f"Moment: {record.preferred_moment}.\n"
         f"Via: {record.channel}.\n"
         "Het nummer en de naam staan in het dashboard.\n"

@@ -26,23 +26,32 @@ def normalise(text: str) -> str:
 
 
 def _close(word: str, term: str) -> bool:
-    if len(term) < 5 or abs(len(word) - len(term)) > 2:
+    # Slips keep the first letter; without that "maanden" would pass for "aanmelden".
+    if len(term) < 5 or abs(len(word) - len(term)) > 2 or word[:1] != term[:1]:
         return False
     allowed = 0.8 if len(term) < 8 else 0.75
     return SequenceMatcher(None, word, term).ratio() >= allowed
 
 
-def find_term(text: str, terms: Mapping[str, T], *, fuzzy: bool = True) -> T | None:
+def find_term(
+    text: str, terms: Mapping[str, T], *, fuzzy: bool = True, fuzzy_from: int = 5
+) -> T | None:
     """The value of the best known phrase in `text`, or None.
 
     Longer phrases win over shorter ones, exact matches over near ones.
     """
-    found = find_terms(text, terms, fuzzy=fuzzy)
+    found = find_terms(text, terms, fuzzy=fuzzy, fuzzy_from=fuzzy_from)
     return found[0] if found else None
 
 
-def find_terms(text: str, terms: Mapping[str, T], *, fuzzy: bool = True) -> list[T]:
-    """The values of all known phrases in `text`, best match first, each value once."""
+def find_terms(
+    text: str, terms: Mapping[str, T], *, fuzzy: bool = True, fuzzy_from: int = 5
+) -> list[T]:
+    """The values of all known phrases in `text`, best match first, each value once.
+
+    Near matches count only for single words of at least `fuzzy_from` letters: a near match
+    on a phrase finds "dak boven" in "da open" and "wat doet" in "wat kost".
+    """
     words = normalise(text).split()
     padded = f" {' '.join(words)} "
     scored: list[tuple[tuple[int, int], T]] = []
@@ -53,8 +62,11 @@ def find_terms(text: str, terms: Mapping[str, T], *, fuzzy: bool = True) -> list
         size = len(key.split())
         if f" {key} " in padded:
             score = (1, len(key))
-        elif fuzzy and any(
-            _close(" ".join(words[i : i + size]), key) for i in range(len(words) - size + 1)
+        elif (
+            fuzzy
+            and size == 1
+            and len(key) >= fuzzy_from
+            and any(_close(word, key) for word in words)
         ):
             score = (0, len(key))
         else:

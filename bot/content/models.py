@@ -135,6 +135,12 @@ class Service(_Strict):
     name: str
     # How the assistant names one place of this service ("centrum", "plaats").
     place_word: str = "plaats"
+    # The menu button, and how a sentence names the topic ("Gaat je vraag over vervoer?").
+    label: str = Field(..., min_length=2)
+    topic: str = Field(..., min_length=2)
+    # Words that tie a message to this service (besides its places' names and aliases): a
+    # message without any of them is not answered with this service's facts on a guess.
+    words: list[str] = Field(..., min_items=1)
     about: Fact
     who: Fact
     price: Fact
@@ -165,6 +171,14 @@ class Contact(_Strict):
     hours: Hours
 
 
+class Office(_Strict):
+    """A desk for the social questions the assistant must not guess at (rent, papers, debts)."""
+
+    name: str
+    address: Fact
+    phone: Fact
+
+
 class UrgentKind(str, Enum):
     danger = "danger"
     suicide = "suicide"
@@ -187,6 +201,8 @@ class UrgentNumber(Sourced):
 
 class General(_Strict):
     contact: Contact
+    # Where residents go with the social questions the assistant cannot answer.
+    social: Office
     urgent: dict[UrgentKind, UrgentNumber]
 
     @validator("urgent")

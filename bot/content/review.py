@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from bot.content.answers import is_stale
 from bot.content.loader import Catalogue
-from bot.content.models import Contact, Fact, Hours, Location, Sourced, UrgentNumber
+from bot.content.models import Contact, Fact, Hours, Location, Office, Sourced, UrgentNumber
 
 FIELD_NAMES = {
     "about": "wat",
@@ -64,7 +64,9 @@ def _walk(value: Any, place: str, field: str) -> Iterator[tuple[str, str, Source
             key = str(getattr(key, "value", key))
             yield from _walk(item, place, f"{field} ({FIELD_NAMES.get(key, key)})")
     elif isinstance(value, BaseModel):
-        inner = f"{place} › {value.name}" if isinstance(value, (Location, Contact)) else place
+        inner = (
+            f"{place} › {value.name}" if isinstance(value, (Location, Contact, Office)) else place
+        )
         for name in value.__fields__:
             yield from _walk(getattr(value, name), inner, FIELD_NAMES.get(name, name))
 

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot import senders
-from bot.callback import OTHER_TOPIC, promised_by
+from bot.content.hours import promised_by
 from bot.content.models import Hours, ServiceId
 from bot.store.repository import OPEN_STATUSES, CallbackRecord
+from bot.topics import OTHER_TOPIC
 
 TOPIC_LABELS = {
     ServiceId.dienstencentrum.value: "Dienstencentrum",

@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import callback as cb
+from bot.content.loader import Catalogue, load_catalogue
 from bot.content.models import Hours
-from tests.helpers import TEST_HOURS
+from bot.topics import services
+from tests.helpers import CONTENT, TEST_HOURS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 OFFICE = Hours.parse_obj(TEST_HOURS)  # Mon-Fri from 9, Wednesday with a lunch break
@@ -15,6 +17,11 @@ OFFICE = Hours.parse_obj(TEST_HOURS)  # Mon-Fri from 9, Wednesday with a lunch b
 
 def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=BRUSSELS)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(CONTENT)
 
 
 @pytest.mark.parametrize(
@@ -76,27 +83,63 @@ def test_read_name(text: str, name: str | None) -> None:
     assert cb.read_name(text) == name
 
 
-def test_button_numbers_and_own_words_in_the_form() -> None:
+def test_button_numbers_and_own_words_in_the_form(catalogue: Catalogue) -> None:
     assert cb.read_moment("2") is cb.Moment.namiddag
     assert cb.read_moment("4") is None
-    assert cb.read_topic("1", "woonclub") == "woonclub"  # 1 = Ja
-    assert cb.read_topic("3", "woonclub") == "minder_mobielen"  # Ja, Dienstencentrum, Vervoer
-    assert cb.read_topic("4", None) == "woonclub"
-    assert cb.read_topic("mijn brief van de belastingen", None) == cb.OTHER_TOPIC
-    assert cb.read_topic("euh", None) is None
+    assert cb.read_topic(catalogue, "1", "woonclub") == "woonclub"  # 1 = Ja
+    # Ja, Dienstencentrum, Vervoer: the buttons keep the menu's order.
+    assert cb.read_topic(catalogue, "3", "woonclub") == "minder_mobielen"
+    assert cb.read_topic(catalogue, "4", None) == "woonclub"
+    assert cb.read_topic(catalogue, "5", None) == cb.OTHER_TOPIC
+    assert cb.read_topic(catalogue, "mijn brief van de belastingen", None) == cb.OTHER_TOPIC
+    assert cb.read_topic(catalogue, "euh", None) is None
 
 
-def test_read_moment_and_topic() -> None:
+def test_read_moment_and_topic(catalogue: Catalogue) -> None:
     assert cb.read_moment("liefst in de voormidag") is cb.Moment.voormiddag
     assert cb.read_moment("maakt nie uit") is cb.Moment.maakt_niet_uit
-    assert cb.read_topic("ja", "woonclub") == "woonclub"
-    assert cb.read_topic("vervoer", "woonclub") == "minder_mobielen"
-    assert cb.read_topic("ja", None) is None
-    assert cb.read_field("ik wil mijn nummer aanpassen") == "callback_phone"
+    assert cb.read_topic(catalogue, "ja", "woonclub") == "woonclub"
+    assert cb.read_topic(catalogue, "vervoer", "woonclub") == "minder_mobielen"
+    assert cb.read_topic(catalogue, "ja", None) is None
+    assert cb.read_detail("ik wil mijn nummer aanpassen") is cb.Detail.phone
+    assert cb.read_detail("de naam klopt ni") is cb.Detail.name
+    assert cb.read_detail("euh") is None
 
 
-def test_summary_reads_the_number_back() -> None:
-    text = cb.summary("+32470123456", "", "namiddag", "woonclub")
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # A service's own words from the catalogue, typed the way residents do.
+        ("nee, over een appartementje huren", "woonclub"),
+        ("iemand die mij naar t ziekenhuis voert", "minder_mobielen"),
+        ("over de tampons", "menstruatie"),
+        ("warm eten in de buurt", "dienstencentrum"),
+        # The service's name, and a button's label.
+        ("de minder mobielen centrale", "minder_mobielen"),
+        ("Woonclub: een huis zoeken", "woonclub"),
+        ("iets anders", cb.OTHER_TOPIC),
+    ],
+)
+def test_topic_in_own_words_maps_to_a_service(catalogue: Catalogue, text: str, topic: str) -> None:
+    assert cb.read_topic(catalogue, text, None) == topic
+
+
+def test_every_topic_button_reads_back_as_its_topic(catalogue: Catalogue) -> None:
+    question = cb.topic_question(catalogue, None)
+    topics = [cb.read_topic(catalogue, b.payload, None) for b in question.buttons]
+    assert topics == [*(s.id.value for s in services(catalogue)), cb.OTHER_TOPIC]
+
+
+def test_topic_question_names_the_suggested_service(catalogue: Catalogue) -> None:
+    question = cb.topic_question(catalogue, "minder_mobielen")
+    assert question.text == "Gaat het over vervoer?"
+    assert [b.title for b in question.buttons][:2] == ["Ja", "Dienstencentrum"]
+    assert question.buttons[-1].title == "Iets anders"
+    assert cb.topic_question(catalogue, None).text == "Waarover gaat het?"
+
+
+def test_summary_reads_the_number_back(catalogue: Catalogue) -> None:
+    text = cb.summary(catalogue, "+32470123456", "", "namiddag", "woonclub")
     assert text.splitlines() == [
         "Klopt dit?",
         "Nummer: 0470 12 34 56.",
@@ -155,25 +198,3 @@ def test_confirming_a_known_number() -> None:
     assert cb.read_phone("ander nummer", "+32470123456") is None
     assert cb.read_phone("0499 11 22 33", "+32470123456") == "+32499112233"
     assert cb.read_phone("ja", None) is None
-
-
-@pytest.mark.parametrize(
-    ("moment", "created", "late_after"),
-    [
-        ("voormiddag", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 12, 0)),
-        ("namiddag", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 16, 0)),
-        ("maakt niet uit", at(2026, 11, 24, 10, 0), at(2026, 11, 24, 16, 0)),
-        ("voormiddag", at(2026, 11, 27, 15, 0), at(2026, 11, 30, 12, 0)),
-    ],
-    ids=["morning", "afternoon", "any-time", "friday-after-hours"],
-)
-def test_promise_runs_out_at_the_end_of_the_promised_half_day(
-    moment: str, created: datetime, late_after: datetime
-) -> None:
-    assert cb.promised_by(OFFICE, moment, created) == late_after
-
-
-def test_promise_with_unknown_hours_runs_out_after_the_next_working_day() -> None:
-    unknown = Hours.parse_obj({**TEST_HOURS, "weekly": None})
-    friday = at(2026, 11, 27, 10, 0)
-    assert cb.promised_by(unknown, "voormiddag", friday) == at(2026, 12, 1, 0, 0)

@@ -61,7 +61,7 @@ def test_new_request_is_mailed_without_personal_data(tmp_path: Path) -> None:
     assert len(inbox.messages) == 1
     mail = inbox.messages[0]
     assert f"Subject: Nieuwe terugbelvraag {reference}" in mail
-    assert "de Woonclub" in mail and "namiddag" in mail
+    assert "Onderwerp: Woonclub." in mail and "namiddag" in mail
     assert "0470" not in mail and "+32470" not in mail and "Fatima" not in mail
     assert asyncio.run(deliver_due(repository, [smtp(port)], NOW)) == 0  # sent once only
 

@@ -25,6 +25,8 @@ import textstat
 import yaml
 
 from bot import callback as cb
+from bot.adjacent import TOPICS as ADJACENT_TOPICS
+from bot.adjacent import adjacent_reply
 from bot.apology import apology_text
 from bot.channels import sms, telegram
 from bot.channels.text import TRIMMED
@@ -38,9 +40,17 @@ from bot.content.answers import (
 )
 from bot.content.loader import Catalogue, load_catalogue
 from bot.content.models import ServiceId
-from bot.conversation import NOT_UNDERSTOOD, STILL_NOT_UNDERSTOOD
+from bot.conversation import (
+    NOT_UNDERSTOOD,
+    OTHER,
+    STILL_NOT_UNDERSTOOD,
+    Reading,
+    out_of_scope_replies,
+    which_service,
+)
 from bot.safety import UNKNOWN_ORDER, urgent_replies
 from bot.settings import PROJECT_ROOT
+from bot.topics import menu, topic_names
 from tests.helpers import content_copy
 
 MAX_WORDS = 20
@@ -100,23 +110,29 @@ def domain_button_titles() -> Iterator[str]:
 
 def catalogue_replies(catalogue: Catalogue) -> Iterator[Reply]:
     days = [None, *sorted(set(DAY_TERMS.values()))]
-    aspects = [None, *(a.value for a in Aspect)]
+    # No sub-question, each one alone, and all of them in one message.
+    aspects: list[tuple[Aspect, ...]] = [(), *((a,) for a in Aspect), tuple(Aspect)]
     for service in ServiceId:
         places = [None, "nekkerspoel", *(loc.id for loc in catalogue.service(service).locations)]
-        for place, day, aspect, now in itertools.product(places, days, aspects, MOMENTS):
-            question = Question(service, "", place, day, aspect)
+        for place, day, asked, now in itertools.product(places, days, aspects, MOMENTS):
+            question = Question(service, "", place, day, asked)
             yield from answer(catalogue, question, now, staleness_days=180)
+        yield which_service(catalogue, Reading(candidates=(service,), aspects=(Aspect.price,)))
+    yield which_service(catalogue, Reading(candidates=tuple(ServiceId)))
+    yield from out_of_scope_replies(catalogue, OTHER)
     general = catalogue.general
+    for topic in [*ADJACENT_TOPICS, "onbekend"]:
+        yield from adjacent_reply(general, topic)
     yield from urgent_replies(general, "")
     yield from (Reply(general.urgent[kind].text) for kind in UNKNOWN_ORDER)
-    yield contact_reply(general, MOMENTS[0].date(), 180)
-    yield contact_reply(general, MOMENTS[0].date(), 100_000)
+    yield contact_reply(general)
     for moment, now in itertools.product([m.value for m in cb.Moment], MOMENTS):
         yield Reply(cb.expected_call(general.contact.hours, moment, now))
-    for topic in [None, *cb.TOPIC_NAMES]:
-        yield cb.topic_question(topic)
-    for name, topic in itertools.product(["Fatima", ""], cb.TOPIC_NAMES):
-        yield cb.summary_question("+32470123456", name, "voormiddag", topic)
+    yield menu(catalogue)
+    for topic in [None, *topic_names(catalogue)]:
+        yield cb.topic_question(catalogue, topic)
+    for name, topic in itertools.product(["Fatima", ""], topic_names(catalogue)):
+        yield cb.summary_question(catalogue, "+32470123456", name, "voormiddag", topic)
     yield from (
         cb.CONSENT_QUESTION,
         cb.PHONE_QUESTION,

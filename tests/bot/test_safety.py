@@ -6,7 +6,6 @@ import pytest
 
 from bot.content.loader import load_catalogue
 from bot.content.models import UrgentKind
-from bot.nlu.components import override_intent
 from bot.safety import detect_urgent, urgent_replies
 
 
@@ -40,18 +39,3 @@ def test_unclear_urgency_lists_every_number_with_112_first() -> None:
     replies = urgent_replies(general, "help dringend")
     numbers = ["112", "1813", "1712", "078 150 300"]
     assert [n for r in replies for n in numbers if n in r.text] == numbers
-
-
-@pytest.mark.parametrize(
-    ("text", "intent"),
-    [
-        ("zelfmoord", "urgent_help"),
-        ("", "nlu_fallback"),
-        ("   ", "nlu_fallback"),
-        ("😀😀", "nlu_fallback"),
-        ("\x00\x07", "nlu_fallback"),
-        ("waar is den abeel", None),
-    ],
-)
-def test_override_intent(text: str, intent: str | None) -> None:
-    assert override_intent(text) == intent

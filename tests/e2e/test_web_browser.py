@@ -117,6 +117,29 @@ def test_chat_answers_buttons_history_keyboard_and_accessibility(
     assert page.evaluate("localStorage.getItem('hulpbot-gesprek')") is None
 
 
+def test_phone_numbers_in_answers_are_tel_links(
+    phone_page: tuple[Page, list[str]], site: Server
+) -> None:
+    page, _ = phone_page
+    page.goto(f"{site.url}/chat")
+    page.get_by_label("Typ je vraag").fill("is de schijf vandaag open")
+    page.keyboard.press("Enter")
+    city = page.locator("#gesprek li.hulpbot").get_by_role("link", name="0800 20 800").last
+    expect(city).to_have_attribute("href", "tel:+3280020800")
+    shot(page, "5-phone-link")
+    assert serious_accessibility_problems(page) == []
+    page.reload()
+    expect(city).to_have_attribute("href", "tel:+3280020800")
+    # An answer is only ever text: markup in it stays characters, the number still a link.
+    made = page.evaluate(
+        "() => { const li = document.createElement('li');"
+        " HulpbotPhoneLinks.appendWithPhoneLinks(li, '<b>Bel</b> 112 <img src=x>');"
+        " return [li.innerHTML, li.querySelectorAll('b, img').length]; }"
+    )
+    link = '<a class="tel" href="tel:112">112</a>'
+    assert made == [f"&lt;b&gt;Bel&lt;/b&gt; {link} &lt;img src=x&gt;", 0]
+
+
 @pytest.fixture(scope="module")
 def embedding_site(site: Server) -> Iterator[str]:
     """A page of 'another website' that embeds the widget with one script tag."""

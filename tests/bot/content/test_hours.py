@@ -5,7 +5,17 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.content.hours import next_opening, open_now, public_holiday, schedule_on
+from bot.content.hours import (
+    CallSlot,
+    Moment,
+    call_slot,
+    next_opening,
+    open_now,
+    promised_by,
+    public_holiday,
+    schedule_on,
+    working_day,
+)
 from bot.content.models import Hours, TimeRange
 from tests.helpers import TEST_HOURS
 
@@ -115,3 +125,105 @@ def test_time_ranges_are_validated() -> None:
         TimeRange.parse("16:00-09:00")
     with pytest.raises(ValueError, match="not a time range"):
         TimeRange.parse("9 tot 5")
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (date(2026, 11, 27), True),  # vrijdag
+        (date(2026, 11, 28), False),  # zaterdag
+        (date(2026, 11, 29), False),  # zondag
+        (date(2026, 4, 6), False),  # paasmaandag
+        (date(2026, 11, 11), False),  # Wapenstilstand, a Wednesday
+    ],
+)
+def test_working_days_skip_weekends_and_public_holidays(day: date, working: bool) -> None:
+    assert working_day(day) is working
+
+
+@pytest.mark.parametrize(
+    ("moment", "now", "slot"),
+    [
+        # Still morning hours left today; a morning promise runs out at noon.
+        (
+            Moment.voormiddag,
+            local(2026, 11, 24, 10, 0),
+            CallSlot(date(2026, 11, 24), "voormiddag", time(12)),
+        ),
+        # Wednesday's afternoon starts after the lunch break.
+        (
+            Moment.namiddag,
+            local(2026, 11, 25, 10, 0),
+            CallSlot(date(2026, 11, 25), "namiddag", time(16)),
+        ),
+        # Friday closes at 12:30: too early for an afternoon call, so Monday.
+        (
+            Moment.namiddag,
+            local(2026, 11, 27, 9, 0),
+            CallSlot(date(2026, 11, 30), "namiddag", time(16)),
+        ),
+        # The morning is over at two: not "vandaag in de voormiddag" but tomorrow morning.
+        (
+            Moment.voormiddag,
+            local(2026, 11, 24, 14, 0),
+            CallSlot(date(2026, 11, 25), "voormiddag", time(12)),
+        ),
+        # Any time: the first half-day left, up to the end of those office hours.
+        (
+            Moment.maakt_niet_uit,
+            local(2026, 11, 24, 14, 0),
+            CallSlot(date(2026, 11, 24), "namiddag", time(16)),
+        ),
+        # After closing time: the next working day.
+        (
+            Moment.voormiddag,
+            local(2026, 11, 24, 16, 0),
+            CallSlot(date(2026, 11, 25), "voormiddag", time(12)),
+        ),
+        # The exception on 24 December (morning only) counts; Christmas is a holiday.
+        (
+            Moment.namiddag,
+            local(2026, 12, 24, 8, 0),
+            CallSlot(date(2026, 12, 28), "namiddag", time(16)),
+        ),
+    ],
+    ids=[
+        "morning-today",
+        "wednesday-afternoon",
+        "friday-afternoon",
+        "morning-over",
+        "any-time",
+        "after-hours",
+        "christmas",
+    ],
+)
+def test_call_slot_is_a_half_day_of_office_hours(
+    moment: Moment, now: datetime, slot: CallSlot
+) -> None:
+    assert call_slot(hours(), moment.value, now) == slot
+
+
+def test_no_call_slot_without_known_hours() -> None:
+    assert call_slot(hours(weekly=None), "voormiddag", local(2026, 11, 24, 10, 0)) is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "created", "late_after"),
+    [
+        ("voormiddag", local(2026, 11, 24, 10, 0), local(2026, 11, 24, 12, 0)),
+        ("namiddag", local(2026, 11, 24, 10, 0), local(2026, 11, 24, 16, 0)),
+        ("maakt niet uit", local(2026, 11, 24, 10, 0), local(2026, 11, 24, 16, 0)),
+        ("voormiddag", local(2026, 11, 27, 15, 0), local(2026, 11, 30, 12, 0)),
+        ("voormiddag", local(2026, 11, 24, 14, 0), local(2026, 11, 25, 12, 0)),
+    ],
+    ids=["morning", "afternoon", "any-time", "friday-after-hours", "morning-over"],
+)
+def test_promise_runs_out_at_the_end_of_the_promised_half_day(
+    moment: str, created: datetime, late_after: datetime
+) -> None:
+    assert promised_by(hours(), moment, created) == late_after
+
+
+def test_promise_with_unknown_hours_runs_out_after_the_next_working_day() -> None:
+    friday = local(2026, 11, 27, 10, 0)
+    assert promised_by(hours(weekly=None), "voormiddag", friday) == local(2026, 12, 1, 0, 0)

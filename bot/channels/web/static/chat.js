@@ -1,6 +1,6 @@
 // Hulpbot web chat: one conversation per browser (its id and messages in localStorage),
 // answers from /api/bericht on this site, buttons as large tap targets, "Lees voor" on every
-// answer. No outside requests.
+// answer, phone numbers in answers as tel: links (phone-links.js). No outside requests.
 "use strict";
 
 (function () {
@@ -52,7 +52,11 @@
     who.className = "visually-hidden";
     who.textContent = entry.from === "inwoner" ? "Jij: " : "Hulpbot: ";
     item.appendChild(who);
-    item.appendChild(document.createTextNode(entry.text));
+    if (entry.from === "hulpbot" && window.HulpbotPhoneLinks) {
+      HulpbotPhoneLinks.appendWithPhoneLinks(item, entry.text);
+    } else {
+      item.appendChild(document.createTextNode(entry.text));
+    }
     if (entry.from === "hulpbot") {
       if (entry.buttons && entry.buttons.length) {
         const choices = document.createElement("div");
