@@ -560,7 +560,8 @@ def answer(
         _overview(out, service, location, now)
     else:
         for aspect in aspects:
-            _ANSWERERS[aspect](out, service, location, when or When(now.date()), now, aspects)
+            asked = _Asked(service, location, when or When(now.date()), now, aspects)
+            _ANSWERERS[aspect](out, asked)
     return out.finish()
 
 
@@ -605,6 +606,17 @@ def matching_notes(service: Service, text: str) -> list[Note]:
     ]
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """One sub-question to answer, with what the message said about place and day."""
+
+    service: Service
+    location: Location | None
+    when: When
+    now: datetime
+    aspects: tuple[Aspect, ...] = ()
+
+
 def _ask_location(
     out: _Answer, service: Service, when: When | None, aspects: tuple[Aspect, ...] = ()
 ) -> None:
@@ -626,22 +638,16 @@ def _json(entities: dict[str, str]) -> str:
     return "{" + inner + "}"
 
 
-def _hours(
-    out: _Answer,
-    service: Service,
-    location: Location | None,
-    when: When,
-    now: datetime,
-    aspects: tuple[Aspect, ...] = (),
-) -> None:
+def _hours(out: _Answer, asked: _Asked) -> None:
+    service, location, when, now = asked.service, asked.location, asked.when, asked.now
     if location is None and len(service.locations) == 1:
         location = service.locations[0]
     if location is None and service.locations:
-        _ask_location(out, service, when, aspects)
+        _ask_location(out, service, when, asked.aspects)
         return
     if location is None:
         # No place, no opening hours (a ride, a volunteer): say how to arrange it instead.
-        if Aspect.signup not in aspects:
+        if Aspect.signup not in asked.aspects:
             out.fact(service.signup, f"Ik weet niet wanneer {service.name} er is.")
         return
     if when.now:
@@ -709,14 +715,8 @@ def _address_line(location: Location) -> tuple[str, Fact]:
     return f"{_cap(location.name)}: adres niet bekend.", location.address
 
 
-def _address(
-    out: _Answer,
-    service: Service,
-    location: Location | None,
-    when: When,
-    now: datetime,
-    aspects: tuple[Aspect, ...],
-) -> None:
+def _address(out: _Answer, asked: _Asked) -> None:
+    service, location, aspects = asked.service, asked.location, asked.aspects
     if location is not None:
         _location_address(out, location)
     elif service.main_locations:
@@ -747,14 +747,8 @@ def _list_locations(out: _Answer, service: Service) -> None:
         out.needs_contact = True
 
 
-def _phone(
-    out: _Answer,
-    service: Service,
-    location: Location | None,
-    when: When,
-    now: datetime,
-    aspects: tuple[Aspect, ...],
-) -> None:
+def _phone(out: _Answer, asked: _Asked) -> None:
+    service, location, aspects = asked.service, asked.location, asked.aspects
     phone = location.phone if location is not None and location.phone.known else service.phone
     who = location.name if location is not None else service.name
     if phone.known:
@@ -769,14 +763,8 @@ def _phone(
 def _fact_answerer(aspect: Aspect, unknown: str) -> _Answerer:
     """An answer that is one fact of the service, or says plainly that it is not known."""
 
-    def answer_fact(
-        out: _Answer,
-        service: Service,
-        location: Location | None,
-        when: When,
-        now: datetime,
-        aspects: tuple[Aspect, ...],
-    ) -> None:
+    def answer_fact(out: _Answer, asked: _Asked) -> None:
+        service, location = asked.service, asked.location
         fact: Fact = getattr(service, aspect.value)
         if location is not None and fact.known:
             # The fact is the same for every place; naming the place shows it was heard.
@@ -787,23 +775,15 @@ def _fact_answerer(aspect: Aspect, unknown: str) -> _Answerer:
     return answer_fact
 
 
-def _about(
-    out: _Answer,
-    service: Service,
-    location: Location | None,
-    when: When,
-    now: datetime,
-    aspects: tuple[Aspect, ...],
-) -> None:
+def _about(out: _Answer, asked: _Asked) -> None:
+    service, location = asked.service, asked.location
     if location is not None and service.about.known:
         out.say(_about_place(location, service.about.text))
     else:
         out.fact(service.about, f"Ik weet nog weinig over {service.name}.")
 
 
-_Answerer = Callable[
-    [_Answer, Service, "Location | None", When, datetime, "tuple[Aspect, ...]"], None
-]
+_Answerer = Callable[[_Answer, "_Asked"], None]
 _ANSWERERS: dict[Aspect, _Answerer] = {
     Aspect.about: _about,
     Aspect.who: _fact_answerer(Aspect.who, "Ik weet niet voor wie {name} is."),
@@ -821,7 +801,7 @@ def _overview(out: _Answer, service: Service, location: Location | None, now: da
         notes = [note.text for note in location.notes]
         if notes:
             out.say(" ".join(notes), *location.notes)
-        _hours(out, service, location, When(now.date()), now)
+        _hours(out, _Asked(service, location, When(now.date()), now))
         return
     known = [fact.text for fact in (service.about, service.who) if fact.text]
     out.say(" ".join(known) if known else f"Ik weet nog weinig over {service.name}.")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.content.answers import (
     CALLBACK_BUTTON,
+    Aspect,
     Question,
     Reply,
     answer,
@@ -171,3 +173,17 @@ def test_the_city_number_carries_no_age_note() -> None:
         "Ik weet de openingsuren van Den Abeel niet.",
         "Bel gratis naar het Huis van de Mechelaar: 0800 20 800. Of vraag dat we je bellen.",
     ]
+
+
+def test_every_answer_is_at_most_three_bubbles_with_at_most_one_age_note() -> None:
+    catalogue = real()
+    asked = [(), *((a,) for a in Aspect), tuple(Aspect)]
+    for service in ServiceId:
+        places = [None, *(loc.id for loc in catalogue.service(service).locations)]
+        for place, aspects in itertools.product(places, asked):
+            question = Question(service, "", place, None, aspects)
+            replies = answer(catalogue, question, TUESDAY_MORNING, staleness_days=180)
+            shown = texts(replies)
+            assert len(replies) <= 3, shown
+            assert " ".join(shown).count("Let op") <= 1, shown
+            assert "van 2015" not in " ".join(shown), shown
