@@ -13,6 +13,7 @@ from actions.menu import send_menu
 from actions.services import answer_from_context
 from bot.conversation import (
     FALLBACK_INTENT,
+    HELP,
     NOT_UNDERSTOOD,
     OFFER_PERSON_AFTER,
     STILL_NOT_UNDERSTOOD,
@@ -57,6 +58,6 @@ class ActionHelp(Action):
         in_context = await answer_from_context(dispatcher, tracker)
         if in_context is not None:
             return in_context
-        dispatcher.utter_message(response="utter_help")
+        dispatcher.utter_message(text=HELP)
         await send_menu(dispatcher)
         return []

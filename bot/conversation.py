@@ -41,6 +41,7 @@ FOLLOWUP_INTENT = "ask_followup"
 # After this many misunderstood messages in a row, offer a person straight away.
 OFFER_PERSON_AFTER = 2
 NOT_UNDERSTOOD = "Ik begrijp je niet goed."
+HELP = "Ik beantwoord vragen over een paar diensten in Mechelen."
 STILL_NOT_UNDERSTOOD = "Sorry, ik begrijp je nog altijd niet."
 
 

@@ -598,7 +598,9 @@ def matching_notes(service: Service, text: str) -> list[Note]:
     A word counts when it is at least five letters long and one of the note's words
     contains it: "contract" finds "huurcontract".
     """
-    asked = {w for w in normalise(text).split() if len(w) >= 5 and w not in _COMMON}
+    # A service's own words say which service, not which note ("ziekenhuis" is a ride).
+    own = {normalise(word) for word in service.words}
+    asked = {w for w in normalise(text).split() if len(w) >= 5 and w not in _COMMON | own}
     return [
         note
         for note in service.notes
@@ -742,7 +744,9 @@ def _reach(out: _Answer, service: Service) -> None:
 
 def _list_locations(out: _Answer, service: Service) -> None:
     lines = [_address_line(loc) for loc in service.locations if loc.closed is None]
-    out.say("\n".join(text for text, _ in lines), *(f for _, f in lines), kind=Aspect.address)
+    # Said with what is found there: a bare list of streets does not answer "waar?".
+    text = "\n".join([f"{_cap(service.name)} vind je hier:", *(text for text, _ in lines)])
+    out.say(text, *(f for _, f in lines), kind=Aspect.address)
     if any(not fact.known for _, fact in lines):
         out.needs_contact = True
 

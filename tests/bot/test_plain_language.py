@@ -41,6 +41,7 @@ from bot.content.answers import (
 from bot.content.loader import Catalogue, load_catalogue
 from bot.content.models import ServiceId
 from bot.conversation import (
+    HELP,
     NOT_UNDERSTOOD,
     OTHER,
     STILL_NOT_UNDERSTOOD,
@@ -153,6 +154,7 @@ def rendered(tmp_path: Path) -> tuple[set[str], set[str]]:
     texts = {
         NOT_UNDERSTOOD,
         STILL_NOT_UNDERSTOOD,
+        HELP,
         *domain_texts(),
         *CALLBACK_TEXTS,
         *CHANNEL_TEXTS,

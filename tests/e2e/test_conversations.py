@@ -12,7 +12,7 @@ pytestmark = pytest.mark.e2e
 def test_free_pads(assistant: Assistant) -> None:
     replies = texts(assistant.resident().say("waar kan ik gratis maandverband krijgen"))
     joined = "\n".join(replies)
-    assert "gratis maandverband en tampons" in joined
+    assert "gratis maandverband" in joined
     for address in ("Reuzenstraat 1", "Vleeshouwersstraat 6", "Lange Schipstraat 27"):
         assert address in joined
 
@@ -26,7 +26,7 @@ def test_minder_mobielen(assistant: Assistant) -> None:
 def test_woonclub(assistant: Assistant) -> None:
     replies = texts(assistant.resident().say("woonclub"))
     assert replies[0].startswith("De Woonclub helpt je een huis te huren.")
-    assert "Bel De Lage Drempel op 0468 01 38 29." in replies
+    assert any(reply.startswith("Bel De Lage Drempel op 0468 01 38 29.") for reply in replies)
 
 
 def test_dienstencentrum_without_a_name_asks_which(assistant: Assistant) -> None:
@@ -100,7 +100,9 @@ def test_no_to_the_offer(assistant: Assistant) -> None:
 def test_out_of_scope(assistant: Assistant) -> None:
     messages = assistant.resident().say("wie wint de voetbal zondag")
     assert messages[0]["text"].startswith("Daar kan ik je niet mee helpen.")
-    assert "/ask_menstruatie" in payloads(messages[-1])
+    # The way to a person, not the menu of services that cannot answer it.
+    assert "0800 20 800" in messages[-1]["text"]
+    assert payloads(messages[-1]) == ["/request_callback"]
 
 
 @pytest.mark.parametrize(
