@@ -65,7 +65,7 @@ class Context:
     location: str | None = None
     aspects: tuple[str, ...] = ()
     day: str | None = None
-    # A question the assistant could not answer (see bot.adjacent), or OTHER for any other.
+    # A question the assistant could not answer (a bot.adjacent topic, OTHER) or URGENT help.
     topic: str | None = None
 
 
@@ -133,12 +133,12 @@ def read_question(
     else:
         return Reading()
     same = context.service == service.value
-    place = entities.get("location") or _place_named(catalogue, service, text)
+    named_place = _place_named(catalogue, service, text)
+    place = entities.get("location") or named_place
     day = entities.get("day")
     if same and place is None:
         place = context.location
-    place_named = _place_named(catalogue, service, text) is not None
-    if same and place_named and not aspects and day is None and not find_term(text, DAY_TERMS):
+    if same and named_place and not aspects and day is None and not find_term(text, DAY_TERMS):
         # "en in De Schijf?": the same question as before, for another place.
         aspects = parse_aspects(",".join(context.aspects))
         day = context.day
