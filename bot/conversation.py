@@ -91,11 +91,12 @@ def services_named(catalogue: Catalogue, text: str) -> list[ServiceId]:
     plain = f" {normalise(text)} "
     named = []
     for service in catalogue.services.values():
-        places = [normalise(name) for name in place_terms(service)]
+        terms = place_terms(service)
+        places = [normalise(name) for name in terms]
         hits = [name for name in places if name and f" {name} " in plain]
         for name in sorted(hits, key=len, reverse=True):
             plain = plain.replace(f" {name} ", " ")
-        near = find_term(text, place_terms(service), fuzzy_from=NAME_FUZZY_FROM)
+        near = find_term(text, terms, fuzzy_from=NAME_FUZZY_FROM)
         if hits or near is not None:
             named.append(service.id)
     for service in catalogue.services.values():

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.adjacent import find_adjacent
 from bot.content.answers import place_terms
-from bot.content.loader import CatalogueStore
+from bot.content.loader import Catalogue, CatalogueStore
 from bot.content.matching import normalise
 from bot.conversation import asks_for_person
 from bot.language import LanguageDetector
@@ -48,6 +48,9 @@ class Overrides:
     def __init__(self, detector: LanguageDetector, content: CatalogueStore) -> None:
         self._detector = detector
         self._content = content
+        # The services' words and place names, rebuilt only when staff change the catalogue:
+        # this runs for every message.
+        self._words: tuple[Catalogue | None, list[str]] = (None, [])
 
     def __call__(self, text: str) -> Override | None:
         if detect_urgent(text):
@@ -60,11 +63,16 @@ class Overrides:
             return Override(FALLBACK_INTENT)
         if asks_for_person(text):
             return Override(PERSON_INTENT)
-        services = self._content.get().services.values()
-        words = [w for s in services for w in (*s.words, *place_terms(s))]
-        if find_adjacent(text, words) is not None:
+        if find_adjacent(text, self._service_words()) is not None:
             return Override(OUT_OF_SCOPE_INTENT)
         return None
+
+    def _service_words(self) -> list[str]:
+        catalogue = self._content.get()
+        if self._words[0] is not catalogue:
+            services = catalogue.services.values()
+            self._words = (catalogue, [w for s in services for w in (*s.words, *place_terms(s))])
+        return self._words[1]
 
     def check(self, text: str, predicted: str | None) -> Override | None:
         """The override for `text`, or a correction of what the classifier predicted.
