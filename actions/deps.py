@@ -7,9 +7,10 @@ from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
 
 from bot.content.answers import Reply
-from bot.content.loader import CatalogueStore
+from bot.content.live import LiveCatalogue, live_catalogue
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository
@@ -21,16 +22,22 @@ def settings() -> Settings:
 
 
 @lru_cache(maxsize=1)
-def catalogue_store() -> CatalogueStore:
-    return CatalogueStore(settings().content_dir)
+def engine() -> Engine:
+    """The database, migrated on first use (call it from a worker thread, never the event loop)."""
+    found = make_engine(settings().database_url)
+    migrate(found)
+    return found
+
+
+@lru_cache(maxsize=1)
+def catalogue_store() -> LiveCatalogue:
+    """The facts as staff keep them in the dashboard; its first read (in a thread) migrates."""
+    return live_catalogue(settings(), engine)
 
 
 @lru_cache(maxsize=1)
 def repository() -> CallbackRepository:
-    """The store, migrated on first use (call it from a worker thread, never the event loop)."""
-    engine = make_engine(settings().database_url)
-    migrate(engine)
-    return CallbackRepository(engine)
+    return CallbackRepository(engine())
 
 
 def send(dispatcher: CollectingDispatcher, replies: list[Reply]) -> None:

@@ -66,6 +66,36 @@ def forget(settings: Settings, who: str) -> int:
     return 0
 
 
+def content_command(settings: Settings, command: str, directory: Path | None) -> int:
+    """`export`: the stored catalogue as YAML files, for review in git. `import`: the files as
+    new versions of every document that differs (checked first; nothing stored on a mistake)."""
+    from bot.content.live import IMPORT_AUTHOR
+    from bot.content.loader import ContentError, read_documents, write_documents
+    from bot.store.content import ContentRepository
+    from bot.store.db import make_engine, migrate
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    repository = ContentRepository(engine)
+    directory = directory or settings.content_dir
+    if command == "export":
+        _version, documents = repository.documents()
+        if not documents:
+            print("Nothing stored yet: the assistant still starts from the files.", file=sys.stderr)
+            return 1
+        for path in write_documents(documents, directory):
+            print(f"Written {path}")
+        return 0
+    try:
+        documents = read_documents(directory)
+    except ContentError as exc:
+        print(f"Nothing imported; the files in {directory} have problems:\n{exc}", file=sys.stderr)
+        return 1
+    changed = repository.import_documents(documents, IMPORT_AUTHOR, settings.now())
+    print(f"Imported from {directory}: {', '.join(changed) or 'nothing changed'}.")
+    return 0
+
+
 def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) -> int:
     """Create a dashboard account; the password is typed twice, or read from standard input."""
     import getpass
@@ -228,6 +258,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     spacy_cmd = commands.add_parser("build-spacy", help="save the offline Dutch spaCy pipeline")
     spacy_cmd.add_argument("target", type=Path)
     commands.add_parser("check-content", help="validate data/content")
+    content = commands.add_parser(
+        "content", help="the catalogue in the database: export to or import from YAML files"
+    )
+    content.add_argument("content_command", choices=["export", "import"])
+    content.add_argument(
+        "directory", type=Path, nargs="?", help="where the YAML files are (default: data/content)"
+    )
     chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
     chat.add_argument("--sender", default="terminal-1")
     commands.add_parser("purge", help="remove personal data from requests closed long ago")
@@ -286,6 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_nginx_config(settings)
     if args.command == "check-content":
         return check_content(settings.content_dir)
+    if args.command == "content":
+        return content_command(settings, args.content_command, args.directory)
     if args.command == "staff" and args.staff_command == "token":
         return staff_token(settings, args.name)
     if args.command == "staff":

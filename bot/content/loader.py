@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,9 @@ from bot.content.models import General, Service, ServiceId
 
 log = logging.getLogger(__name__)
 
-GENERAL_FILE = "general.yml"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+GENERAL = "general"
+GENERAL_FILE = f"{GENERAL}.yml"
 Signature = tuple[tuple[str, int, int], ...]
 
 
@@ -44,31 +48,107 @@ class Catalogue:
 
 
 def load_catalogue(directory: Path) -> Catalogue:
-    files = sorted(directory.glob("*.yml"))
     problems: list[str] = []
+    parsed: dict[str, BaseModel | None] = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = _read_yaml(path, problems)
+        if data is not None:
+            parsed[str(path)] = _parse(str(path), data, _model_for(path.name), problems)
+    return _assemble(parsed, problems, str(directory), str(directory / GENERAL_FILE))
+
+
+def read_documents(directory: Path) -> dict[str, dict[str, Any]]:
+    """The YAML files as plain data (dates as ISO text), keyed by document: "general" or the
+    service id. Checked first, so only a valid catalogue is ever imported."""
+    load_catalogue(directory)
+    problems: list[str] = []
+    documents = {}
+    for path in sorted(directory.glob("*.yml")):
+        data = _read_yaml(path, problems)
+        assert data is not None
+        documents[GENERAL if path.name == GENERAL_FILE else str(data["id"])] = plain(data)
+    return documents
+
+
+def write_documents(documents: Mapping[str, Mapping[str, Any]], directory: Path) -> list[Path]:
+    """Each document as `<key>.yml`, dates written as YAML dates, for review in git."""
+    directory.mkdir(parents=True, exist_ok=True)
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 100  # type: ignore[assignment]
+    written = []
+    for key, data in sorted(documents.items()):
+        path = directory / f"{key}.yml"
+        with path.open("w", encoding="utf-8") as out:
+            yaml.dump(_dated(data), out)
+        written.append(path)
+    return written
+
+
+def _dated(value: Any) -> Any:
+    """ISO date text back to dates, so the YAML reads `checked: 2026-11-23`, unquoted."""
+    if isinstance(value, dict):
+        return {_dated(key): _dated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dated(item) for item in value]
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    return value
+
+
+def catalogue_from_documents(documents: Mapping[str, Mapping[str, Any]]) -> Catalogue:
+    """The catalogue from stored documents; problems are named `document: field: problem`."""
+    problems: list[str] = []
+    parsed = {
+        key: _parse(key, data, General if key == GENERAL else Service, problems)
+        for key, data in documents.items()
+    }
+    return _assemble(parsed, problems, "content", GENERAL)
+
+
+def document_key(model: General | Service) -> str:
+    return GENERAL if isinstance(model, General) else model.id.value
+
+
+def plain(value: Any) -> Any:
+    """YAML data as JSON can hold it: plain dicts and lists, dates as ISO text."""
+    if isinstance(value, dict):
+        return {str(plain(key)): plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return value
+
+
+def _model_for(file_name: str) -> type[BaseModel]:
+    return General if file_name == GENERAL_FILE else Service
+
+
+def _assemble(
+    parsed: Mapping[str, BaseModel | None], problems: list[str], where: str, general_name: str
+) -> Catalogue:
     services: dict[ServiceId, Service] = {}
     general: General | None = None
-    for path in files:
-        model: type[BaseModel] = General if path.name == GENERAL_FILE else Service
-        parsed = _parse_file(path, model, problems)
-        if isinstance(parsed, General):
-            general = parsed
-        elif isinstance(parsed, Service):
-            if parsed.id in services:
-                problems.append(f"{path}: service {parsed.id.value!r} is defined twice")
-            services[parsed.id] = parsed
-    if general is None and not any(p.startswith(str(directory / GENERAL_FILE)) for p in problems):
-        problems.append(f"{directory / GENERAL_FILE}: file is missing")
+    for name, model in parsed.items():
+        if isinstance(model, General):
+            general = model
+        elif isinstance(model, Service):
+            if model.id in services:
+                problems.append(f"{name}: service {model.id.value!r} is defined twice")
+            services[model.id] = model
+    if general is None and not any(p.startswith(general_name) for p in problems):
+        problems.append(f"{general_name}: file is missing")
     missing = set(ServiceId) - set(services)
     if missing and not problems:
-        problems.append(f"{directory}: no file for service(s) {sorted(m.value for m in missing)}")
+        problems.append(f"{where}: no file for service(s) {sorted(m.value for m in missing)}")
     if problems:
         raise ContentError(problems)
     assert general is not None
     return Catalogue(services=services, general=general)
 
 
-def _parse_file(path: Path, model: type[BaseModel], problems: list[str]) -> BaseModel | None:
+def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
         data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
     except MarkedYAMLError as exc:
@@ -78,18 +158,28 @@ def _parse_file(path: Path, model: type[BaseModel], problems: list[str]) -> Base
     if not isinstance(data, dict):
         problems.append(f"{path}:1: the file must hold a mapping of fields")
         return None
+    return data
+
+
+def _parse(name: str, data: Any, model: type[BaseModel], problems: list[str]) -> BaseModel | None:
+    """`data` as `model`; each problem names `name`, the line (for YAML) and the field."""
     try:
         return model.parse_obj(data)
     except ValidationError as exc:
         for error in exc.errors():
             loc = [part for part in error["loc"] if part != "__root__"]
             field = ".".join(str(part) for part in loc) or "(file)"
-            problems.append(f"{path}:{_line_of(data, loc)}: {field}: {error['msg']}")
+            line = _line_of(data, loc)
+            where = f"{name}:{line}" if line else name
+            problems.append(f"{where}: {field}: {error['msg']}")
         return None
 
 
 def _line_of(node: Any, loc: Iterable[Any]) -> int:
-    """The 1-based line of the deepest part of `loc` that exists in the YAML tree."""
+    """The 1-based line of the deepest part of `loc` that exists in the YAML tree (0 for data
+    that did not come from a file)."""
+    if getattr(node, "lc", None) is None:
+        return 0
     line = 0
     for part in loc:
         lc = getattr(node, "lc", None)

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.content.answers import is_stale
-from bot.content.loader import Catalogue
+from bot.content.loader import GENERAL, Catalogue
 from bot.content.models import Contact, Fact, Hours, Location, Office, Sourced, UrgentNumber
 
 FIELD_NAMES = {
@@ -41,6 +41,11 @@ class FactRow:
     checked: date
     age_days: int
     stale: bool
+    # Where the fact is stored, for its edit form: the document and the path in it.
+    document: str = ""
+    path: str = ""
+    # Nobody knows it yet (no text, no opening hours): the assistant can only refer on.
+    unknown: bool = False
 
 
 def _shown(fact: Sourced) -> str:
@@ -53,29 +58,41 @@ def _shown(fact: Sourced) -> str:
     return str(getattr(fact, "text", ""))
 
 
-def _walk(value: Any, place: str, field: str) -> Iterator[tuple[str, str, Sourced]]:
+Found = tuple[str, str, Sourced, str]
+
+
+def _walk(value: Any, place: str, field: str, path: str) -> Iterator[Found]:
+    """(place, field, fact, path) for every fact in `value`; `path` as `edit.value_at` reads it:
+    attribute names, a location's id, a note's position, a dict key, joined by "/"."""
     if isinstance(value, Sourced):
-        yield place, field, value
+        yield place, field, value, path
     elif isinstance(value, list):
-        for item in value:
-            yield from _walk(item, place, field)
+        for index, item in enumerate(value):
+            step = item.id if isinstance(item, Location) else str(index)
+            yield from _walk(item, place, field, f"{path}/{step}")
     elif isinstance(value, dict):
         for key, item in value.items():
             key = str(getattr(key, "value", key))
-            yield from _walk(item, place, f"{field} ({FIELD_NAMES.get(key, key)})")
+            yield from _walk(item, place, f"{field} ({FIELD_NAMES.get(key, key)})", f"{path}/{key}")
     elif isinstance(value, BaseModel):
         inner = (
             f"{place} › {value.name}" if isinstance(value, (Location, Contact, Office)) else place
         )
         for name in value.__fields__:
-            yield from _walk(getattr(value, name), inner, FIELD_NAMES.get(name, name))
+            yield from _walk(
+                getattr(value, name), inner, FIELD_NAMES.get(name, name), f"{path}/{name}"
+            )
+
+
+def _unknown(fact: Sourced) -> bool:
+    return isinstance(fact, (Fact, Hours)) and not fact.known
 
 
 def review(catalogue: Catalogue, today: date, staleness_days: int) -> list[FactRow]:
     """All facts, the oldest first."""
-    found = list(_walk(catalogue.general, "Algemeen", ""))
+    found = [(GENERAL, item) for item in _walk(catalogue.general, "Algemeen", "", "")]
     for service in catalogue.services.values():
-        found += _walk(service, service.name, "")
+        found += [(service.id.value, item) for item in _walk(service, service.name, "", "")]
     rows = [
         FactRow(
             place,
@@ -85,7 +102,10 @@ def review(catalogue: Catalogue, today: date, staleness_days: int) -> list[FactR
             fact.checked,
             (today - fact.checked).days,
             is_stale(fact, today, staleness_days),
+            document,
+            path.strip("/"),
+            _unknown(fact),
         )
-        for place, field, fact in found
+        for document, (place, field, fact, path) in found
     ]
     return sorted(rows, key=lambda row: (row.checked, row.place, row.field))

@@ -15,7 +15,7 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bot.content.loader import CatalogueStore
+from bot.content.live import live_catalogue
 from bot.dashboard import accounts, api, inbox, login, reports
 from bot.dashboard.auth import LoginPolicy, Logins, Passwords
 from bot.dashboard.present import channel_label, topic_label
@@ -26,6 +26,7 @@ from bot.dashboard.web import (
     render,
 )
 from bot.settings import Settings
+from bot.store.content import ContentRepository
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository
 from bot.store.sessions import ApiTokenRepository, SessionRepository
@@ -144,7 +145,8 @@ def create_app(
         tokens=ApiTokenRepository(engine),
         passwords=passwords,
         logins=Logins(staff, LoginThrottleRepository(engine), passwords, login_policy),
-        catalogue=CatalogueStore(settings.content_dir),
+        catalogue=live_catalogue(settings, lambda: engine),
+        content=ContentRepository(engine),
         tracker=app.ctx.tracker,
         templates=templates(settings),
     )

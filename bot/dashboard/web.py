@@ -18,9 +18,10 @@ from sanic import Request, response
 from sanic.response import BaseHTTPResponse, HTTPResponse
 from sqlalchemy.engine import Engine
 
-from bot.content.loader import CatalogueStore
+from bot.content.live import LiveCatalogue
 from bot.dashboard.auth import Logins, Passwords
 from bot.settings import Settings
+from bot.store.content import ContentRepository
 from bot.store.repository import REFERENCE_ALPHABET, REFERENCE_PREFIX, CallbackRepository
 from bot.store.sessions import ApiTokenRepository, Session, SessionRepository
 from bot.store.staff import Role, StaffRepository
@@ -59,7 +60,8 @@ class Services:
     tokens: ApiTokenRepository
     passwords: Passwords
     logins: Logins
-    catalogue: CatalogueStore
+    catalogue: LiveCatalogue
+    content: ContentRepository
     tracker: Engine
     templates: Environment
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -15,6 +16,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -78,6 +81,10 @@ callback_request = Table(
     Column("call_attempts", Integer, nullable=False, server_default="0"),
     Column("called_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
+    # The resident was given urgent help in the same conversation: the request goes on top.
+    Column("urgent", Boolean, nullable=False, server_default=false()),
+    # "opnieuw bellen": the day staff plan to call again.
+    Column("call_again_on", Date),
     # When phone, name and excerpt were removed after the retention period.
     Column("purged_at", UtcDateTime),
 )
@@ -118,6 +125,8 @@ staff_account = Table(
     Column("locked_until", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
+    # May change the facts the assistant tells residents (admins always may).
+    Column("can_edit_content", Boolean, nullable=False, server_default=false()),
 )
 
 request_note = Table(
@@ -197,4 +206,45 @@ login_throttle = Table(
     Column("failures", Integer, nullable=False, server_default="0"),
     Column("last_failure_at", UtcDateTime, nullable=False, index=True),
     Column("blocked_until", UtcDateTime),
+)
+
+# The service catalogue, one row per change: the whole document after the change (so the newest
+# row of a document is the current content) and the changed part before and after (for undo and
+# the audit). The YAML files in data/content are only the first import.
+content_change = Table(
+    "content_change",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # "general" or a service id: one YAML file each.
+    Column("document", String(64), nullable=False, index=True),
+    # 1, 2, …: one writer wins when two save on top of the same version.
+    Column("version", Integer, nullable=False),
+    # The changed fact, as keys and list positions ("locations/den_abeel/hours");
+    # empty for a whole document (an import).
+    Column("path", String(200), nullable=False),
+    Column("before", Text),
+    Column("after", Text),
+    Column("content", Text, nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    # The change this one undoes.
+    Column("undoes", Integer),
+    UniqueConstraint("document", "version"),
+)
+
+# A resident's message a staff member has labelled (the right intent, or "niet voor ons"), for
+# the next training. The text is stored with phone numbers masked, and deleted with the
+# conversation retention like the conversation it came from.
+reviewed_message = Table(
+    "reviewed_message",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("guessed_intent", String(100)),
+    Column("intent", String(100), nullable=False),
+    Column("message_at", UtcDateTime, nullable=False, index=True),
+    Column("reviewed_by", String(100), nullable=False),
+    Column("reviewed_at", UtcDateTime, nullable=False),
+    # The message in Rasa's tracker store (sender and timestamp), so it is labelled once.
+    Column("message_key", String(64), nullable=False, unique=True),
 )

@@ -1,0 +1,3 @@
+from tests.bot.store.conftest import engine
+
+__all__ = ["engine"]
