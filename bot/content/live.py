@@ -95,7 +95,7 @@ class LiveCatalogue:
         version, documents = repository.documents()
         if not documents:
             changed = repository.import_documents(
-                read_documents(self._seed), IMPORT_AUTHOR, self._clock()
+                read_documents(self._seed), IMPORT_AUTHOR, self._clock(), audit=False
             )
             log.info("Catalogue imported from %s: %s", self._seed, ", ".join(changed) or "none")
             version, documents = repository.documents()

@@ -22,6 +22,7 @@ from bot.dashboard.present import channel_label, topic_label
 from bot.dashboard.web import (
     Services,
     add_security_headers,
+    load_badges,
     load_session,
     render,
 )
@@ -162,6 +163,7 @@ def create_app(
         app.ctx.tracker.dispose()
 
     app.register_middleware(load_session, "request")
+    app.register_middleware(load_badges, "request")
     app.register_middleware(add_security_headers, "response")
     app.static("/static", HERE / "static", name="static")
     for area in (

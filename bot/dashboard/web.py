@@ -19,7 +19,9 @@ from sanic.response import BaseHTTPResponse, HTTPResponse
 from sqlalchemy.engine import Engine
 
 from bot.content.live import LiveCatalogue
+from bot.content.review import review
 from bot.dashboard.auth import Logins, Passwords
+from bot.dashboard.present import row
 from bot.settings import Settings
 from bot.store.content import ContentRepository
 from bot.store.repository import REFERENCE_ALPHABET, REFERENCE_PREFIX, CallbackRepository
@@ -68,6 +70,19 @@ class Services:
     @property
     def idle(self) -> timedelta:
         return timedelta(minutes=self.settings.dashboard_idle_minutes)
+
+    async def badges(self) -> Badges:
+        """What is waiting: open and overdue requests, facts to fill in or re-check."""
+        catalogue = await self.catalogue.current()
+        now = self.clock()
+        facts = review(catalogue, now.date(), self.settings.staleness_days)
+        waiting = await off_loop(self.requests.open_requests)
+        hours, zone = catalogue.general.contact.hours, self.settings.timezone
+        return Badges(
+            len(waiting),
+            sum(row(record, hours, now, zone).overdue for record in waiting),
+            sum(fact.unknown or fact.stale for fact in facts),
+        )
 
 
 def services(request: Request) -> Services:
@@ -160,12 +175,31 @@ def clear_cookie(request: Request, resp: HTTPResponse, name: str) -> None:
     set_cookie(request, resp, name, "", clear=True)
 
 
+@dataclass(frozen=True)
+class Badges:
+    """The counts next to the menu and in the page title: what is waiting for staff."""
+
+    # Requests not yet handled, and those past the promised call moment.
+    open: int = 0
+    overdue: int = 0
+    # Facts nobody knows yet plus facts past their review date.
+    content_todo: int = 0
+
+
+async def load_badges(request: Request) -> None:
+    """Request middleware (after the session): the menu counts, for logged-in staff only."""
+    request.ctx.badges = Badges()
+    if session_of(request) is not None and request.method == "GET":
+        request.ctx.badges = await services(request).badges()
+
+
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTTPResponse:
     found = services(request)
     page = found.templates.get_template(template).render(
         session=session_of(request),
         path=request.path,
         now=found.clock(),
+        badges=getattr(request.ctx, "badges", Badges()),
         **context,
     )
     return response.html(page, status=status)
@@ -179,8 +213,9 @@ def new_csrf() -> str:
     return secrets.token_urlsafe(32)
 
 
-def staff_page(admin: bool = False) -> Callable[[Handler], Handler]:
-    """Pages for logged-in staff (`admin=True`: admins only); every POST must carry the CSRF token.
+def staff_page(admin: bool = False, content: bool = False) -> Callable[[Handler], Handler]:
+    """Pages for logged-in staff (`admin=True`: admins only; `content=True`: those who may edit
+    the catalogue); every POST must carry the CSRF token.
 
     A visitor who is not logged in goes to the login page and comes back afterwards.
     """
@@ -195,6 +230,13 @@ def staff_page(admin: bool = False) -> Callable[[Handler], Handler]:
                 return response.redirect(f"/inloggen?volgende={quote(back)}{reason}")
             if admin and session.role != Role.admin.value:
                 return render(request, "error.html", 403, message="Dit mag alleen een beheerder.")
+            if content and not session.can_edit_content:
+                return render(
+                    request,
+                    "error.html",
+                    403,
+                    message="Je mag de inhoud niet wijzigen. Vraag het aan een beheerder.",
+                )
             if request.method == "POST" and not csrf_ok(
                 session.csrf_token, request.form.get("csrf")
             ):

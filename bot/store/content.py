@@ -66,6 +66,18 @@ class NothingChanged(ValueError):
     """The edit leaves the document as it is: no new version."""
 
 
+def _audit(connection: Connection, change: ContentChange) -> None:
+    action = "inhoud teruggezet" if change.undoes is not None else "inhoud gewijzigd"
+    connection.execute(
+        insert(audit_event).values(
+            created_at=change.created_at,
+            actor=change.author,
+            action=action,
+            detail=f"{change.document}: {change.path or 'alles'} (versie {change.version})"[:500],
+        )
+    )
+
+
 def _dump(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -110,6 +122,7 @@ class ContentRepository:
         author: str,
         now: datetime,
         undoes: int | None = None,
+        audit: bool = True,
     ) -> ContentChange:
         """Apply `edit` to the current content of `document` and store the result as its next
         version, audited. `edit` sees the newest content (None for a new document) and raises
@@ -117,7 +130,10 @@ class ContentRepository:
         for _attempt in range(SAVE_ATTEMPTS):
             try:
                 with self._engine.begin() as connection:
-                    return self._save(connection, document, edit, author, now, undoes)
+                    change = self._save(connection, document, edit, author, now, undoes)
+                    if audit:
+                        _audit(connection, change)
+                    return change
             except IntegrityError:
                 continue
         raise RuntimeError(f"content document {document!r} kept changing while saving")
@@ -154,15 +170,6 @@ class ContentRepository:
             "undoes": undoes,
         }
         new_id = connection.execute(insert(content_change).values(**values)).inserted_primary_key[0]
-        action = "inhoud teruggezet" if undoes is not None else "inhoud gewijzigd"
-        connection.execute(
-            insert(audit_event).values(
-                created_at=now,
-                actor=author,
-                action=action,
-                detail=f"{document}: {edited.path or 'alles'}"[:500],
-            )
-        )
         return ContentChange(
             new_id,
             document,
@@ -176,9 +183,14 @@ class ContentRepository:
         )
 
     def import_documents(
-        self, documents: Mapping[str, dict[str, Any]], author: str, now: datetime
+        self,
+        documents: Mapping[str, dict[str, Any]],
+        author: str,
+        now: datetime,
+        audit: bool = True,
     ) -> list[str]:
-        """Store each document that differs from its current version; the documents changed."""
+        """Store each document that differs from its current version; the documents changed.
+        The automatic first import is not audited: nobody did anything."""
         changed = []
         for key, content in documents.items():
 
@@ -186,7 +198,7 @@ class ContentRepository:
                 return Edit(IMPORT_PATH, current, content, content)
 
             try:
-                self.save(key, replace, author, now)
+                self.save(key, replace, author, now, audit=audit)
             except NothingChanged:
                 continue
             changed.append(key)

@@ -360,6 +360,16 @@ class CallbackRepository:
             ).mappings()
             return [CallbackRecord.of(row) for row in rows]
 
+    def open_requests(self) -> list[CallbackRecord]:
+        """Requests nobody has finished yet, oldest first (the counts in the dashboard menu)."""
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(callback_request)
+                .where(callback_request.c.status.in_(OPEN_STATUSES))
+                .order_by(callback_request.c.created_at, callback_request.c.id)
+            ).mappings()
+            return [CallbackRecord.of(row) for row in rows]
+
     def values_in_use(self) -> dict[str, list[str]]:
         """The channels and topics that occur, for the inbox filters."""
         with self._engine.connect() as connection:

@@ -27,6 +27,8 @@ class Session:
     staff_name: str
     role: str
     csrf_token: str
+    # May change the facts the assistant tells residents (an admin always may).
+    can_edit_content: bool = False
 
 
 class _Tokens:
@@ -54,7 +56,12 @@ class _Tokens:
         digest = _digest(token)
         with self._engine.begin() as connection:
             row = connection.execute(
-                select(self.table, staff_account.c.role, staff_account.c.disabled_at)
+                select(
+                    self.table,
+                    staff_account.c.role,
+                    staff_account.c.disabled_at,
+                    staff_account.c.can_edit_content,
+                )
                 .join(staff_account, staff_account.c.name == self.table.c.staff_name)
                 .where(self.table.c.token_hash == digest)
             ).first()
@@ -66,7 +73,12 @@ class _Tokens:
             connection.execute(
                 update(self.table).where(self.table.c.token_hash == digest).values(last_seen_at=now)
             )
-        return Session(row.staff_name, row.role, row.csrf_token or "")
+        return Session(
+            row.staff_name,
+            row.role,
+            row.csrf_token or "",
+            row.role == "admin" or bool(row.can_edit_content),
+        )
 
     def revoke(self, token: str) -> None:
         with self._engine.begin() as connection:
