@@ -1,4 +1,4 @@
-"""The content check, the statistics and the CSV export."""
+"""The statistics and the CSV export."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from datetime import datetime, timedelta, timezone
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
-from bot.content.review import review
 from bot.dashboard.present import channel_label, channel_name, topic_label
 from bot.dashboard.statistics import compute, duration_text
 from bot.dashboard.web import actor, off_loop, render, services, staff_page
@@ -57,26 +56,6 @@ def export_csv(records: list[CallbackRecord]) -> str:
         shown = {**vars(record), "channel": channel_name(record.channel)}
         writer.writerow(csv_cell(shown[column]) for column in EXPORT_COLUMNS)
     return out.getvalue()
-
-
-def content_blueprint() -> Blueprint:
-    bp = Blueprint("content")
-
-    @bp.get("/inhoud")
-    @staff_page()
-    async def content(request: Request) -> HTTPResponse:
-        found = services(request)
-        catalogue = await found.catalogue.current()
-        rows = review(catalogue, found.clock().date(), found.settings.staleness_days)
-        return render(
-            request,
-            "content.html",
-            rows=rows,
-            stale=sum(r.stale for r in rows),
-            staleness_days=found.settings.staleness_days,
-        )
-
-    return bp
 
 
 def statistics_blueprint() -> Blueprint:
