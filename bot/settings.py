@@ -116,7 +116,9 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = {**read_dotenv(PROJECT_ROOT / ".env"), **os.environ} if env is None else env
+        if env is None:
+            dotenv = Path(os.environ.get("HULPBOT_ENV_FILE") or PROJECT_ROOT / ".env")
+            env = {**read_dotenv(dotenv), **os.environ}
         tz = ZoneInfo(env.get("HULPBOT_TIMEZONE", "Europe/Brussels"))
         content_dir = Path(env.get("HULPBOT_CONTENT_DIR", str(PROJECT_ROOT / "data" / "content")))
         dashboard_url = (

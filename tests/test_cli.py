@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback, Status
+from bot.store.staff import Role, StaffRepository
 from tests.bot.store.rasa_store import create_store, say, senders
 from tests.helpers import run_cli
 
@@ -95,3 +96,21 @@ def test_worker_once_fails_with_a_line_when_the_database_is_unusable(tmp_path: P
     failures = [line for line in result.stderr.splitlines() if "failed" in line]
     assert failures == [failures[0]] and "unable to open database file" in failures[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_setting_only_in_the_env_file_reaches_staff_add(tmp_path: Path) -> None:
+    """Typed by hand, `bot staff add` works on the database `make run` uses, not a default."""
+    url = f"sqlite:///{tmp_path / 'from-dotenv.db'}"
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"# as bot secrets writes it\nexport HULPBOT_DATABASE_URL='{url}'\n")
+    result = run_cli(
+        "staff",
+        "add",
+        "anna",
+        "--password-stdin",
+        env={"HULPBOT_ENV_FILE": str(env_file)},
+        stdin="een lang wachtwoord\n",
+    )
+    assert result.returncode == 0, result.stderr
+    account = StaffRepository(make_engine(url)).get("anna")
+    assert account is not None and account.role is Role.staff

@@ -18,8 +18,15 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.content.loader import Catalogue, ContentError, catalogue_from_documents, read_documents
+from bot.content.loader import (
+    Catalogue,
+    ContentError,
+    catalogue_from_documents,
+    load_catalogue,
+    read_documents,
+)
 from bot.settings import Settings
 from bot.store.content import ContentRepository
 
@@ -68,7 +75,10 @@ class LiveCatalogue:
                 or self._checked_at is None
                 or (now - self._checked_at >= self._poll)
             ):
-                self._refresh()
+                try:
+                    self._refresh()
+                except (SQLAlchemyError, OSError) as exc:
+                    self._database_down(exc)
                 self._checked_at = now
             assert self._catalogue is not None
             return self._catalogue
@@ -85,6 +95,16 @@ class LiveCatalogue:
     def invalidate(self) -> None:
         """Read the database on the next call: this process just changed it."""
         self._checked_at = None
+
+    def _database_down(self, exc: Exception) -> None:
+        """Residents still get facts while the database is away: the last ones read, or the
+        files when none were read yet. The next poll tries the database again."""
+        log.error(
+            "Catalogue not read from the database (%s); serving the last known facts",
+            type(exc).__name__,
+        )
+        if self._catalogue is None:
+            self._catalogue = load_catalogue(self._seed)
 
     def _refresh(self) -> None:
         if self._repository is None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import os
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from bot.content.editing import set_fact
+from bot.content.live import POLL_SECONDS
 from bot.servers import action_server, free_port
+from bot.store.content import ContentRepository, Edit
 from bot.store.db import make_engine
 from bot.store.tables import callback_request
 from tests.e2e.conftest import ARTIFACTS, environment, post_json
 from tests.helpers import content_copy
 
 pytestmark = pytest.mark.e2e
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
 
 def tracker(text: str, intent: str, sender_id: str = "web:reload-test") -> dict[str, Any]:
@@ -53,27 +59,33 @@ def ask_phone(url: str) -> list[str]:
 
 
 def test_changed_fact_is_served_without_restart(tmp_path: Path) -> None:
-    content = content_copy(tmp_path / "content")
-    with action_server(
-        free_port(), ARTIFACTS / "action-server-reload.log", environment(content)
-    ) as server:
-        assert (
-            ask_phone(server.url)[0].split("\n")[0]
-            == "Het nummer van de Woonclub is 0468 01 38 29."
+    """Staff change a fact in the database (as the dashboard does); a running action server
+    answers with it within seconds, and a stored document it cannot read does not break it."""
+    database = tmp_path / "hulpbot.db"
+    env = environment(content_copy(tmp_path / "content"), database)
+    with action_server(free_port(), ARTIFACTS / "action-server-reload.log", env) as server:
+        assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 0468 01 38 29."
+        content = ContentRepository(make_engine(f"sqlite:///{database}"))
+        content.save("woonclub", set_fact("woonclub", "phone/text", "015 11 22 33"), "an", NOW)
+        assert eventually(
+            lambda: ask_phone(server.url)[0] == "Het nummer van de Woonclub is 015 11 22 33."
         )
-        path = content / "woonclub.yml"
-        path.write_text(path.read_text().replace("text: 0468 01 38 29", "text: 015 11 22 33"))
-        stat = path.stat()
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-        assert (
-            ask_phone(server.url)[0].split("\n")[0] == "Het nummer van de Woonclub is 015 11 22 33."
-        )
-        # A broken edit keeps the last good facts instead of breaking the answers.
-        path.write_text("id: woonclub\n")
-        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
-        assert (
-            ask_phone(server.url)[0].split("\n")[0] == "Het nummer van de Woonclub is 015 11 22 33."
-        )
+
+        def broken(current: dict[str, Any] | None) -> Edit:
+            return Edit("", current, {"id": "woonclub"}, {"id": "woonclub"})
+
+        content.save("woonclub", broken, "an", NOW)
+        time.sleep(POLL_SECONDS + 0.5)
+        assert ask_phone(server.url)[0] == "Het nummer van de Woonclub is 015 11 22 33."
+
+
+def eventually(check: Callable[[], bool], seconds: float = 2 * POLL_SECONDS + 1) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
 
 
 def submit_body(key: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from bot.content.editing import Conflict, set_fact, undo, value_at
 from bot.content.live import LiveCatalogue
 from bot.content.loader import ContentError, read_documents, write_documents
 from bot.store.content import ContentRepository, NothingChanged
+from bot.store.db import make_engine
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 CONTENT = Path("data/content")
@@ -78,7 +79,12 @@ def test_an_invalid_edit_is_refused_and_nothing_stored(engine: Engine) -> None:
     repository = ContentRepository(engine)
     bad = {**HOURS, "weekly": {"maandag": ["16:00-09:00"]}}
     with pytest.raises(ContentError, match="ends before it starts"):
-        repository.save("dienstencentrum", set_fact("dienstencentrum", "locations/den_abeel/hours", bad), "an", NOW)
+        repository.save(
+            "dienstencentrum",
+            set_fact("dienstencentrum", "locations/den_abeel/hours", bad),
+            "an",
+            NOW,
+        )
     with pytest.raises(NothingChanged):
         repository.save("woonclub", set_fact("woonclub", "name", "De Woonclub"), "an", NOW)
         repository.save("woonclub", set_fact("woonclub", "name", "De Woonclub"), "an", NOW)
@@ -95,3 +101,17 @@ def test_export_and_import_round_trip(engine: Engine, tmp_path: Path) -> None:
     assert read_documents(tmp_path) == documents
     assert repository.import_documents(read_documents(tmp_path), "import", NOW) == []
     assert repository.import_documents(read_documents(CONTENT), "import", NOW) == ["woonclub"]
+
+
+def test_without_a_database_the_files_are_served_and_it_tries_again() -> None:
+    clock = Clock()
+    reader = LiveCatalogue(
+        lambda: ContentRepository(make_engine("sqlite:////proc/hulpbot/hulpbot.db")),
+        CONTENT,
+        lambda: NOW,
+        2.0,
+        clock,
+    )
+    assert reader.get().service("woonclub").phone.text
+    clock.now = 3.0
+    assert reader.get().service("woonclub").phone.text
