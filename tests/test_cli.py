@@ -7,11 +7,12 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from bot.store.content import ContentRepository
 from bot.store.db import make_engine, migrate
 from bot.store.repository import CallbackRepository, NewCallback, Status
 from bot.store.staff import Role, StaffRepository
 from tests.bot.store.rasa_store import create_store, say, senders
-from tests.helpers import run_cli
+from tests.helpers import content_copy, run_cli
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
@@ -114,3 +115,22 @@ def test_a_setting_only_in_the_env_file_reaches_staff_add(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     account = StaffRepository(make_engine(url)).get("anna")
     assert account is not None and account.role is Role.staff
+
+
+def test_content_export_and_import(tmp_path: Path) -> None:
+    """Staff edits leave the database as YAML for review in git; reviewed files go back in."""
+    _, env = seeded(tmp_path)
+    env["HULPBOT_CONTENT_DIR"] = str(content_copy(tmp_path / "content"))
+    out = tmp_path / "export"
+    assert "nothing stored yet" in run_cli("content", "export", str(out), env=env).stderr.lower()
+    assert "woonclub" in run_bot("content", "import", env=env)
+    assert "nothing changed" in run_bot("content", "import", env=env)
+    run_bot("content", "export", str(out), env=env)
+    woonclub = out / "woonclub.yml"
+    woonclub.write_text(woonclub.read_text().replace("0468 01 38 29", "015 11 22 33"))
+    assert "Imported from" in run_bot("content", "import", str(out), env=env)
+    history = ContentRepository(make_engine(env["HULPBOT_DATABASE_URL"])).history("woonclub")
+    assert [change.version for change in history] == [2, 1]
+    woonclub.write_text("id: woonclub\n")
+    refused = run_cli("content", "import", str(out), env=env)
+    assert refused.returncode == 1 and "field required" in refused.stderr
