@@ -96,6 +96,22 @@ def content_command(settings: Settings, command: str, directory: Path | None) ->
     return 0
 
 
+def export_reviewed(settings: Settings, output: Path | None) -> int:
+    """The messages staff labelled in the dashboard as Rasa NLU YAML, for the next training."""
+    from bot.store.db import make_engine, migrate
+    from bot.store.insight import ReviewRepository, nlu_yaml
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    text = nlu_yaml(ReviewRepository(engine).all())
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"Written {output}; add it to data/nlu/ after reading it, then retrain.")
+    return 0
+
+
 def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) -> int:
     """Create a dashboard account; the password is typed twice, or read from standard input."""
     import getpass
@@ -265,6 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     content.add_argument(
         "directory", type=Path, nargs="?", help="where the YAML files are (default: data/content)"
     )
+    nlu = commands.add_parser("nlu", help="training data from the dashboard")
+    nlu_commands = nlu.add_subparsers(dest="nlu_command", required=True)
+    export_cmd = nlu_commands.add_parser(
+        "export-reviewed", help="print the messages staff labelled as Rasa NLU YAML"
+    )
+    export_cmd.add_argument("--output", type=Path, help="write to this file instead")
     chat = commands.add_parser("chat", help="talk to the running assistant in the terminal")
     chat.add_argument("--sender", default="terminal-1")
     commands.add_parser("purge", help="remove personal data from requests closed long ago")
@@ -325,6 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return check_content(settings.content_dir)
     if args.command == "content":
         return content_command(settings, args.content_command, args.directory)
+    if args.command == "nlu":
+        return export_reviewed(settings, args.output)
     if args.command == "staff" and args.staff_command == "token":
         return staff_token(settings, args.name)
     if args.command == "staff":

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.content.live import live_catalogue
-from bot.dashboard import accounts, api, content, inbox, login, reports
+from bot.dashboard import accounts, api, content, inbox, login, questions, reports
 from bot.dashboard.auth import LoginPolicy, Logins, Passwords
 from bot.dashboard.present import channel_label, topic_label
 from bot.dashboard.web import (
@@ -170,6 +170,7 @@ def create_app(
         login.blueprint(),
         inbox.blueprint(),
         content.blueprint(),
+        questions.blueprint(),
         reports.statistics_blueprint(),
         reports.export_blueprint(),
         accounts.blueprint(),

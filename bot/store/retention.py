@@ -16,6 +16,7 @@ from bot.senders import OTHER, MissingKey, channel_of, sms_sender
 from bot.settings import Settings
 from bot.store.conversations import delete_conversations, idle_conversations
 from bot.store.db import compact, make_engine
+from bot.store.insight import ReviewRepository, message_keys
 from bot.store.repository import CallbackRepository
 from bot.store.seen import drop_old
 from bot.store.sms import SmsRepository
@@ -32,6 +33,8 @@ class Removed:
     requests: int
     conversation_events: int
     sms_numbers: int
+    # Messages staff labelled for the training (reviewed_message).
+    reviewed_messages: int = 0
 
 
 @contextmanager
@@ -51,6 +54,7 @@ def purge_personal_data(engine: Engine, settings: Settings, now: datetime) -> Re
     - conversations silent for `conversation_retention_days`, call-back or not, are deleted,
       unless a request of theirs is open or not purged yet (staff may still read them);
     - SMS numbers we sent nothing to for as long are forgotten (opt-outs stay);
+    - messages staff labelled go when they are as old (by when the resident sent them);
     - webhook delivery ids older than a week are dropped.
 
     Should the tracker store fail after the requests were purged, those conversations are
@@ -61,6 +65,7 @@ def purge_personal_data(engine: Engine, settings: Settings, now: datetime) -> Re
     keep = repository.senders_with_personal_data()
     silent_since = now - timedelta(days=settings.conversation_retention_days)
     numbers = sms.purge(silent_since.date())
+    reviewed = ReviewRepository(engine).purge(silent_since)
     with engine.begin() as connection:
         for table in (sms_seen, telegram_seen):
             drop_old(connection, table, now)
@@ -69,9 +74,9 @@ def purge_personal_data(engine: Engine, settings: Settings, now: datetime) -> Re
         events = delete_conversations(tracker, gone)
         if events:
             compact(tracker)
-    if purged or numbers:
+    if purged or numbers or reviewed:
         compact(engine)
-    return Removed(len(purged), events, numbers)
+    return Removed(len(purged), events, numbers, reviewed)
 
 
 def identify(who: str, sender_key: str | None) -> tuple[set[str], str | None]:
@@ -99,8 +104,9 @@ def forget_resident(engine: Engine, settings: Settings, who: str) -> Removed:
 
     Their requests (notes and outbox rows go with them), audit rows naming their
     conversation, what the SMS channel remembers of their number (the opt-out too), and
-    their conversations. A number leads to every request with that number, and a request
-    to its conversation; a keyed SMS conversation id is matched to its number.
+    their conversations and the labels staff gave their messages. A number leads to every
+    request with that number, and a request to its conversation; a keyed SMS conversation id
+    is matched to its number.
     """
     senders, phone = identify(who, settings.sender_key)
     sms = SmsRepository(engine)
@@ -110,7 +116,8 @@ def forget_resident(engine: Engine, settings: Settings, who: str) -> Removed:
     numbers = sms.forget(phones)
     conversations = set(requests.senders) | phones | _sms_ids(phones, settings.sender_key)
     with tracker_store(settings) as tracker:
+        reviewed = ReviewRepository(engine).forget(message_keys(tracker, conversations))
         events = delete_conversations(tracker, conversations)
         compact(tracker)
     compact(engine)
-    return Removed(requests.requests, events, numbers)
+    return Removed(requests.requests, events, numbers, reviewed)
