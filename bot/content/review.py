@@ -109,3 +109,27 @@ def review(catalogue: Catalogue, today: date, staleness_days: int) -> list[FactR
         for document, (place, field, fact, path) in found
     ]
     return sorted(rows, key=lambda row: (row.checked, row.place, row.field))
+
+
+@dataclass(frozen=True)
+class Todo:
+    """The facts in the order staff work through them: first what nobody knows yet (the
+    assistant can only refer on), then what is past its review date, the oldest first."""
+
+    unknown: list[FactRow]
+    stale: list[FactRow]
+    rest: list[FactRow]
+
+    @property
+    def count(self) -> int:
+        return len(self.unknown) + len(self.stale)
+
+
+def todo(rows: list[FactRow]) -> Todo:
+    """`rows` grouped for the to-do list; an unknown fact is listed once, as unknown."""
+    by_place = sorted(rows, key=lambda row: (row.place.casefold(), row.field.casefold()))
+    return Todo(
+        [row for row in by_place if row.unknown],
+        sorted((row for row in rows if row.stale and not row.unknown), key=lambda r: r.checked),
+        [row for row in by_place if not row.unknown and not row.stale],
+    )

@@ -1,4 +1,5 @@
-"""Account management for admins: add, disable and enable staff accounts."""
+"""Account management for admins: add, disable and enable staff accounts, and say who may
+change the content."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ DONE = {
     "toegevoegd": "Account toegevoegd.",
     "uitgeschakeld": "Account uitgeschakeld. Die persoon is meteen uitgelogd.",
     "ingeschakeld": "Account weer ingeschakeld.",
+    "inhoud-toegestaan": "Die persoon mag nu de inhoud wijzigen.",
+    "inhoud-ingetrokken": "Die persoon mag de inhoud niet meer wijzigen.",
 }
 
 
@@ -88,6 +91,23 @@ def blueprint() -> Blueprint:
             name,
         )
         done = "uitgeschakeld" if disable else "ingeschakeld"
+        return response.redirect(f"/accounts?bericht={done}", status=303)
+
+    @bp.post("/accounts/<name:str>/<change:(inhoud-toestaan|inhoud-intrekken)>")
+    @staff_page(admin=True)
+    async def content_permission(request: Request, name: str, change: str) -> HTTPResponse:
+        found = services(request)
+        allowed = change == "inhoud-toestaan"
+        if not await off_loop(found.staff.set_can_edit_content, name, allowed):
+            return await page(request, 404, "Dat account bestaat niet.")
+        await off_loop(
+            found.requests.record_event,
+            actor(request),
+            "mag inhoud wijzigen" if allowed else "mag inhoud niet meer wijzigen",
+            found.clock(),
+            name,
+        )
+        done = "inhoud-toegestaan" if allowed else "inhoud-ingetrokken"
         return response.redirect(f"/accounts?bericht={done}", status=303)
 
     return bp

@@ -30,17 +30,32 @@ class StaffAccount:
     role: Role
     password_hash: str
     disabled_at: datetime | None
+    # Granted by an admin; an admin may always change the content.
+    can_edit_content: bool = False
 
     @classmethod
     def of(cls, row: Any) -> StaffAccount:
-        return cls(row.name, Role(row.role), row.password_hash, row.disabled_at)
+        return cls(
+            row.name, Role(row.role), row.password_hash, row.disabled_at, bool(row.can_edit_content)
+        )
+
+    @property
+    def may_edit_content(self) -> bool:
+        return self.role is Role.admin or self.can_edit_content
 
 
 class StaffRepository:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def add(self, name: str, role: Role, password_hash: str, now: datetime) -> None:
+    def add(
+        self,
+        name: str,
+        role: Role,
+        password_hash: str,
+        now: datetime,
+        can_edit_content: bool = False,
+    ) -> None:
         try:
             with self._engine.begin() as connection:
                 connection.execute(
@@ -50,6 +65,7 @@ class StaffRepository:
                         password_hash=password_hash,
                         failed_logins=0,
                         created_at=now,
+                        can_edit_content=can_edit_content,
                     )
                 )
         except IntegrityError as exc:
@@ -74,6 +90,17 @@ class StaffRepository:
                 update(staff_account)
                 .where(staff_account.c.name == name)
                 .values(disabled_at=disabled_at)
+            )
+        return bool(result.rowcount)
+
+    def set_can_edit_content(self, name: str, allowed: bool) -> bool:
+        """Grant or take back the right to change the content; False when there is no such
+        account. It counts from the account's next page: sessions read it every time."""
+        with self._engine.begin() as connection:
+            result = connection.execute(
+                update(staff_account)
+                .where(staff_account.c.name == name)
+                .values(can_edit_content=allowed)
             )
         return bool(result.rowcount)
 
