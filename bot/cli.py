@@ -112,7 +112,9 @@ def export_reviewed(settings: Settings, output: Path | None) -> int:
     return 0
 
 
-def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) -> int:
+def add_staff(
+    settings: Settings, name: str, role: str, password_stdin: bool, content: bool = False
+) -> int:
     """Create a dashboard account; the password is typed twice, or read from standard input."""
     import getpass
 
@@ -135,11 +137,14 @@ def add_staff(settings: Settings, name: str, role: str, password_stdin: bool) ->
     engine = make_engine(settings.database_url)
     migrate(engine)
     try:
-        StaffRepository(engine).add(name, Role(role), password_hash, settings.now())
+        StaffRepository(engine).add(
+            name, Role(role), password_hash, settings.now(), can_edit_content=content
+        )
     except StaffExists:
         print(f"An account named {name!r} exists already; nothing was saved.", file=sys.stderr)
         return 1
-    print(f"Account {name!r} added with role {role}.")
+    allowed = " (may edit content)" if content and role != "admin" else ""
+    print(f"Account {name!r} added with role {role}{allowed}.")
     return 0
 
 
@@ -303,6 +308,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     staff_add.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    staff_add.add_argument(
+        "--content", action="store_true", help="may edit the facts (admins always may)"
+    )
     staff_token_cmd = staff_commands.add_parser("token", help="make a token for the JSON API")
     staff_token_cmd.add_argument("name")
     commands.add_parser("dashboard", help="run the staff dashboard")
@@ -352,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "staff" and args.staff_command == "token":
         return staff_token(settings, args.name)
     if args.command == "staff":
-        return add_staff(settings, args.name, args.role, args.password_stdin)
+        return add_staff(settings, args.name, args.role, args.password_stdin, args.content)
     if args.command == "dashboard":
         return run_dashboard(settings)
     if args.command == "web":

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 
@@ -256,7 +257,12 @@ def blueprint() -> Blueprint:
         target = "/inhoud" if back == "lijst" else fact_url(fact.document, fact.path)
         try:
             await off_loop(
-                found.content.save, fact.document, edit, actor(request), found.clock(), undoes
+                partial(found.content.save, label=fact.title),
+                fact.document,
+                edit,
+                actor(request),
+                found.clock(),
+                undoes,
             )
         except NothingChanged:
             return response.redirect(f"{target}?bericht=niets", status=303)

@@ -66,14 +66,15 @@ class NothingChanged(ValueError):
     """The edit leaves the document as it is: no new version."""
 
 
-def _audit(connection: Connection, change: ContentChange) -> None:
+def _audit(connection: Connection, change: ContentChange, label: str | None) -> None:
     action = "inhoud teruggezet" if change.undoes is not None else "inhoud gewijzigd"
+    what = label or f"{change.document}: {change.path or 'alles'}"
     connection.execute(
         insert(audit_event).values(
             created_at=change.created_at,
             actor=change.author,
             action=action,
-            detail=f"{change.document}: {change.path or 'alles'} (versie {change.version})"[:500],
+            detail=f"{what} (versie {change.version})"[:500],
         )
     )
 
@@ -123,16 +124,18 @@ class ContentRepository:
         now: datetime,
         undoes: int | None = None,
         audit: bool = True,
+        label: str | None = None,
     ) -> ContentChange:
         """Apply `edit` to the current content of `document` and store the result as its next
         version, audited. `edit` sees the newest content (None for a new document) and raises
-        to refuse; when another writer got in first it runs again on their result."""
+        to refuse; when another writer got in first it runs again on their result. `label`
+        names the fact in the audit log the way staff read it ("Den Abeel: openingsuren")."""
         for _attempt in range(SAVE_ATTEMPTS):
             try:
                 with self._engine.begin() as connection:
                     change = self._save(connection, document, edit, author, now, undoes)
                     if audit:
-                        _audit(connection, change)
+                        _audit(connection, change, label)
                     return change
             except IntegrityError:
                 continue

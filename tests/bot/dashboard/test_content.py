@@ -146,7 +146,7 @@ def test_filling_in_den_abeel_hours_previews_then_saves(dashboard: Dashboard) ->
     changes = listed[listed.index("Laatste wijzigingen") :]
     assert "De dienstencentra › Den Abeel: openingsuren" in html.unescape(changes)
     audit = shown_text(anna.get("/accounts").text)
-    assert "inhoud gewijzigd: dienstencentrum: locations/den_abeel/hours (versie 2)" in audit
+    assert "inhoud gewijzigd: De dienstencentra › Den Abeel: openingsuren (versie 2)" in audit
 
 
 @pytest.mark.parametrize(
@@ -240,7 +240,7 @@ def test_undo_puts_the_fact_back_unless_it_changed_since(dashboard: Dashboard) -
     page = shown_text(anna.get(url).text)
     assert "(ongedaan gemaakt)" in page
     assert "Tekst: was Het kost 5 euro per jaar., nu Het is gratis." in page
-    assert "inhoud teruggezet: woonclub: price" in shown_text(anna.get("/accounts").text)
+    assert "inhoud teruggezet: De Woonclub: prijs" in shown_text(anna.get("/accounts").text)
     assert anna.post(url, {"actie": "ongedaan", "wijziging": "99999"}).status_code == 404
     other = ContentRepository(dashboard.engine).history("woonclub", "about")
     assert anna.post(url, {"actie": "ongedaan", "wijziging": "x1"}).status_code == 404
