@@ -326,15 +326,18 @@ class ActionSubmitCallback(Action):
             dispatcher.utter_message(text=cb.DECLINED if outcome == DECLINED else cb.NO_PHONE)
             send(dispatcher, [contact])
             return reset
+        urgent = cb.followed_urgent_help(tracker.events, tracker.get_slot("topic"))
         try:
             # repository() itself may connect and migrate on first use: off the loop too.
             if existing:
                 await asyncio.to_thread(
-                    lambda: repository().change_moment(existing, moment, tracker.sender_id, now)
+                    lambda: repository().change_moment(
+                        existing, moment, tracker.sender_id, now, urgent
+                    )
                 )
                 reference = existing
             else:
-                new = self._new(tracker)
+                new = self._new(tracker, urgent)
                 saved = await asyncio.to_thread(lambda: repository().save(new, now))
                 reference = saved.record.reference
         except Exception:
@@ -348,7 +351,7 @@ class ActionSubmitCallback(Action):
         return [*reset, SlotSet("callback_reference", reference)]
 
     @staticmethod
-    def _new(tracker: Tracker) -> NewCallback:
+    def _new(tracker: Tracker, urgent: bool) -> NewCallback:
         return NewCallback(
             submission_key=tracker.get_slot("callback_key"),
             channel=_channel(tracker),
@@ -364,4 +367,5 @@ class ActionSubmitCallback(Action):
                 ]
             ),
             referral_code=cb.referral_code(user_metadata_newest_first(tracker)),
+            urgent=urgent,
         )

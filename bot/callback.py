@@ -8,15 +8,17 @@ it knows). When staff can call is worked out in `bot.content.hours`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 from bot.content.answers import Button, Reply, day_phrase
 from bot.content.hours import Moment, call_slot
 from bot.content.loader import Catalogue
 from bot.content.matching import find_term, normalise
 from bot.content.models import Hours
+from bot.conversation import URGENT
 from bot.phone import display, find_phone
 from bot.senders import SMS, TELEGRAM
 from bot.topics import OTHER_TOPIC, topic_buttons, topic_name, topic_terms
@@ -399,6 +401,32 @@ def excerpt(user_texts: Iterable[str]) -> str:
     """The last few things the resident wrote before asking, for the staff member who calls."""
     kept = [t.strip() for t in user_texts if t and t.strip() and not t.startswith("/")]
     return " | ".join(kept[-EXCERPT_MESSAGES:])[:EXCERPT_LENGTH]
+
+
+# The intent the safety net gives a message about danger, suicide, violence or no place to sleep
+# (an intent name is a contract, see the README), and the action that answers it.
+URGENT_INTENT = "urgent_help"
+URGENT_ACTION = "action_urgent_help"
+
+
+def followed_urgent_help(events: Iterable[Mapping[str, Any]], topic: str | None) -> bool:
+    """The conversation went through urgent help before the request: staff call first.
+
+    Read from Rasa's events of the conversation (a message read as urgent help, or the urgent
+    answer given, this session: a new session starts clean) and the `topic` slot, which
+    urgent help sets to URGENT until another question replaces it.
+    """
+    urgent = topic == URGENT
+    for event in events:
+        kind = event.get("event")
+        if kind == "session_started":
+            urgent = topic == URGENT
+        elif kind == "user":
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            urgent = urgent or intent.get("name") == URGENT_INTENT
+        elif kind == "action":
+            urgent = urgent or event.get("name") == URGENT_ACTION
+    return urgent
 
 
 def expected_call(hours: Hours, moment: str, now: datetime) -> str:

@@ -3,7 +3,9 @@
 The request is already committed when this runs: the worker reads the outbox
 and retries with growing pauses, so a mail server that is down delays the
 announcement but never loses or blocks a request. The message holds no phone
-number or name; staff read those after logging in to the dashboard.
+number, name or words of the resident; staff read those after logging in to the
+dashboard. A request that followed urgent help says "dringend" first, in the
+subject too, so it stands out in a full mailbox.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import aiohttp
 import aiosmtplib
 
 from bot.backoff import Backoff
-from bot.dashboard.present import topic_label
+from bot.dashboard.present import channel_label, channel_name, topic_label
 from bot.settings import Settings
 from bot.store.repository import CallbackRecord, CallbackRepository
 
@@ -35,16 +37,21 @@ class Notifier(Protocol):
     async def send(self, record: CallbackRecord) -> None: ...
 
 
+URGENT_LINE = "Dringend: deze inwoner kreeg eerst de nummers voor dringende hulp. Bel snel.\n"
+
+
 def subject(record: CallbackRecord) -> str:
-    return f"Nieuwe terugbelvraag {record.reference}"
+    urgent = "DRINGEND: " if record.urgent else ""
+    return f"{urgent}Nieuwe terugbelvraag {record.reference}"
 
 
 def body(record: CallbackRecord) -> str:
     return (
-        f"Er is een nieuwe terugbelvraag: {record.reference}.\n"
+        (URGENT_LINE if record.urgent else "")
+        + f"Er is een nieuwe terugbelvraag: {record.reference}.\n"
         f"Onderwerp: {topic_label(record.topic)}.\n"
         f"Moment: {record.preferred_moment}.\n"
-        f"Via: {record.channel}.\n"
+        f"Via: {channel_label(record.channel)}.\n"
         "Het nummer en de naam staan in het dashboard.\n"
     )
 
@@ -83,9 +90,10 @@ class WebhookNotifier:
     async def send(self, record: CallbackRecord) -> None:
         payload = {
             "reference": record.reference,
+            "urgent": record.urgent,
             "topic": record.topic,
             "preferred_moment": record.preferred_moment,
-            "channel": record.channel,
+            "channel": channel_name(record.channel),
             "created_at": record.created_at.isoformat(),
             "text": body(record),
         }

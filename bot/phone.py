@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+from phonenumbers import Leniency, NumberParseException, PhoneNumberFormat, PhoneNumberMatcher
 
 REGION = "BE"
+BELGIUM = 32
 MASK = "[telefoonnummer]"
 # A run of six or more digits that starts like a phone number (0 or +), possibly split by
 # spaces, dots, slashes or dashes, is masked too: a half-typed number is still personal data.
@@ -26,10 +27,35 @@ def find_phone(text: str) -> str | None:
     return None
 
 
+def _possible(text: str) -> phonenumbers.PhoneNumber | None:
+    """A number of a possible length for its country; not checked against the numbering plan,
+    which changes more often than our copy of it."""
+    try:
+        number = phonenumbers.parse(text, REGION)
+    except NumberParseException:
+        return None
+    return number if phonenumbers.is_possible_number(number) else None
+
+
 def display(e164: str) -> str:
-    """How a resident reads a number back: 0470 12 34 56."""
-    number = phonenumbers.parse(e164, REGION)
-    return str(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
+    """A number as people in Belgium read it aloud: "0470 12 34 56", "015 42 16 24",
+    "02 123 45 67". A foreign number keeps its country code ("+31 6 12345678"), since a
+    national form would dial a Belgian number; what cannot be a number is shown as stored."""
+    number = _possible(e164)
+    if number is None:
+        return e164
+    belgian = number.country_code == BELGIUM
+    form = PhoneNumberFormat.NATIONAL if belgian else PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(number, form))
+
+
+def dial_link(phone: str) -> str:
+    """A `tel:` link that dials `phone` from any phone: E.164 for a possible number, else only the
+    digits (and a leading "+") of what is stored, so no stored text becomes part of a link."""
+    number = _possible(phone)
+    if number is not None:
+        return "tel:" + str(phonenumbers.format_number(number, PhoneNumberFormat.E164))
+    return "tel:" + ("+" if phone.strip().startswith("+") else "") + re.sub(r"\D", "", phone)
 
 
 def mask_phones(text: str) -> str:

@@ -5,7 +5,7 @@ Described in openapi.yaml beside this file, which the tests check against real r
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from bot.store.repository import (
     AuditEntry,
     CallbackRecord,
     Filters,
+    NeedsDate,
     Note,
     RequestDetail,
     Status,
@@ -149,12 +150,16 @@ def blueprint() -> Blueprint:
             status = Status(body["status"] if isinstance(body, dict) else None)
         except (ValueError, KeyError):
             return problem(400, 'Send JSON like {"status": "gebeld"}.')
+        again = body.get("call_again_on") if isinstance(body, dict) else None
         try:
+            day = date.fromisoformat(again) if isinstance(again, str) else None
             await off_loop(
-                found.requests.set_status, reference, status, session.staff_name, found.clock()
+                found.requests.set_status, reference, status, session.staff_name, found.clock(), day
             )
         except UnknownRequest:
             return problem(404, NO_SUCH_REQUEST)
+        except (NeedsDate, ValueError):
+            return problem(400, 'Status "opnieuw bellen" needs call_again_on: "YYYY-MM-DD".')
         detail = await off_loop(found.requests.detail, reference)
         assert detail is not None
         return response.json(detail_json(detail))

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sanic import Blueprint, Request, response
 from sanic.exceptions import InvalidUsage, NotFound
 from sanic.response import HTTPResponse
 
 from bot import senders
-from bot.dashboard.present import row
+from bot.dashboard.present import (
+    audit_text,
+    can_claim,
+    day_text,
+    payload_label,
+    read_day,
+    row,
+    status_buttons,
+)
 from bot.dashboard.web import (
     MAX_PAGE,
     actor,
@@ -23,12 +31,19 @@ from bot.dashboard.web import (
     staff_page,
 )
 from bot.store.conversations import transcript
-from bot.store.repository import CallbackRepository, Filters, Status, UnknownRequest
+from bot.store.repository import (
+    CallbackRepository,
+    Filters,
+    Status,
+    UnknownRequest,
+)
 
 PAGE_SIZE = 50
 # One change to a request, made by a staff member at a moment.
 Change = Callable[[CallbackRepository, str, datetime], None]
 MAX_NOTE_LENGTH = 2000
+# How far ahead "opnieuw bellen" may be planned.
+MAX_DAYS_AHEAD = 366
 
 
 def filters_of(request: Request) -> Filters:
@@ -70,7 +85,11 @@ def blueprint() -> Blueprint:
         found = services(request)
         filters = filters_of(request)
         number = page_number(request)
-        page = await off_loop(found.requests.page, filters, PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        page = await off_loop(
+            lambda: found.requests.page(
+                filters, PAGE_SIZE, (number - 1) * PAGE_SIZE, urgent_first=True
+            )
+        )
         in_use = await off_loop(found.requests.values_in_use)
         catalogue = await found.catalogue.current()
         now = found.clock()
@@ -86,31 +105,45 @@ def blueprint() -> Blueprint:
             statuses=[s.value for s in Status],
             channels=senders.CHANNELS,
             topics=in_use["topic"],
+            can_claim=lambda record: can_claim(record, actor(request)),
+        )
+
+    async def show(
+        request: Request, reference: str, status: int = 200, error: str | None = None
+    ) -> HTTPResponse:
+        """The request with its conversation, log and buttons; `error` about a form on it."""
+        found = services(request)
+        shown = await off_loop(found.requests.detail, reference_of(reference))
+        if shown is None:
+            raise NotFound("Dit verzoek bestaat niet (meer).")
+        record = shown.record
+        turns = await off_loop(
+            lambda: transcript(found.tracker, record.sender_id, describe=payload_label)
+        )
+        catalogue = await found.catalogue.current()
+        now = found.clock()
+        today = now.astimezone(found.settings.timezone).date()
+        return render(
+            request,
+            "detail.html",
+            status,
+            detail=shown,
+            row=row(record, catalogue.general.contact.hours, now, found.settings.timezone),
+            turns=turns,
+            log=[(entry, audit_text(entry, record)) for entry in shown.audit],
+            can_claim=can_claim(record, actor(request)),
+            buttons=status_buttons(record),
+            again_on=day_text(record.call_again_on),
+            today=today.isoformat(),
+            last_day=(today + timedelta(days=MAX_DAYS_AHEAD)).isoformat(),
+            error=error,
+            message="Opgeslagen." if request.args.get("bericht") == "opgeslagen" else None,
         )
 
     @bp.get("/verzoeken/<reference:str>")
     @staff_page()
     async def detail(request: Request, reference: str) -> HTTPResponse:
-        found = services(request)
-        shown = await off_loop(found.requests.detail, reference_of(reference))
-        if shown is None:
-            raise NotFound("Dit verzoek bestaat niet (meer).")
-        turns = await off_loop(transcript, found.tracker, shown.record.sender_id)
-        catalogue = await found.catalogue.current()
-        return render(
-            request,
-            "detail.html",
-            detail=shown,
-            row=row(
-                shown.record,
-                catalogue.general.contact.hours,
-                found.clock(),
-                found.settings.timezone,
-            ),
-            turns=turns,
-            statuses=[s.value for s in Status],
-            message="Opgeslagen." if request.args.get("bericht") == "opgeslagen" else None,
-        )
+        return await show(request, reference)
 
     async def act(request: Request, reference: str, change: Change) -> HTTPResponse:
         """Run one change as the logged-in staff member, then show the request again."""
@@ -134,9 +167,23 @@ def blueprint() -> Blueprint:
             status = Status(request.form.get("status"))
         except ValueError:
             return render(request, "error.html", 400, message="Kies een geldige status.")
-        return await act(
-            request, reference, lambda s, who, now: s.set_status(reference, status, who, now)
-        )
+        again: date | None = None
+        if status is Status.opnieuw_bellen:
+            found = services(request)
+            today = found.clock().astimezone(found.settings.timezone).date()
+            again = read_day(request.form.get("datum"))
+            if again is None or not today <= again <= today + timedelta(days=MAX_DAYS_AHEAD):
+                return await show(
+                    request,
+                    reference,
+                    400,
+                    "Kies de dag waarop je opnieuw belt: vandaag of later, binnen een jaar.",
+                )
+
+        def change(s: CallbackRepository, who: str, now: datetime) -> None:
+            s.set_status(reference, status, who, now, again)
+
+        return await act(request, reference, change)
 
     @bp.post("/verzoeken/<reference:str>/notitie")
     @staff_page()

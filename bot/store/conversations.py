@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -14,6 +14,7 @@ RESIDENT = "inwoner"
 ASSISTANT = "hulpbot"
 # Senders per DELETE statement: well below every database's limit on bound values.
 CHUNK = 500
+SOME_BUTTON = "een knop"
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Turn:
     speaker: str
     text: str
     buttons: tuple[str, ...] = ()
+    # The resident tapped a button: `text` is its title (or what it did), never its payload.
+    tapped: bool = False
 
 
 def _has_store(engine: Engine) -> bool:
@@ -60,8 +63,18 @@ def delete_conversations(engine: Engine, sender_ids: Collection[str]) -> int:
     return deleted
 
 
-def transcript(engine: Engine, sender_id: str, limit: int = 400) -> list[Turn]:
-    """What the resident and the assistant said, oldest first (the newest `limit` messages)."""
+def transcript(
+    engine: Engine,
+    sender_id: str,
+    limit: int = 400,
+    describe: Callable[[str], str] = lambda payload: SOME_BUTTON,
+) -> list[Turn]:
+    """What the resident and the assistant said, oldest first (the newest `limit` messages).
+
+    A tapped button reaches Rasa as its payload ("/request_callback"): the resident is shown
+    with the title of the button they tapped, or, when no earlier message had that button,
+    with `describe(payload)`.
+    """
     if not _has_store(engine):
         return []
     with engine.connect() as connection:
@@ -74,19 +87,26 @@ def transcript(engine: Engine, sender_id: str, limit: int = 400) -> list[Turn]:
             {"sender": sender_id, "limit": limit},
         ).all()
     turns = []
+    # The newest title of every payload offered so far.
+    titles: dict[str, str] = {}
     for type_name, timestamp, data in reversed(rows):
         event = json.loads(data)
         said = event.get("text") or ""
-        buttons = tuple(
-            str(b.get("title", "")) for b in (event.get("data") or {}).get("buttons") or []
-        )
-        if said or buttons:
+        offered = (event.get("data") or {}).get("buttons") or []
+        titles.update((str(b.get("payload", "")), str(b.get("title", ""))) for b in offered)
+        # Only a payload can start with "/" (Telegram drops it from typed text); other payloads
+        # are plain words ("ja", "voormiddag") and read as they are.
+        tapped = type_name == "user" and said.startswith("/")
+        if tapped:
+            said = titles.get(said) or describe(said)
+        if said or offered:
             turns.append(
                 Turn(
                     datetime.fromtimestamp(float(timestamp), timezone.utc),
                     RESIDENT if type_name == "user" else ASSISTANT,
                     said,
-                    buttons,
+                    tuple(str(b.get("title", "")) for b in offered),
+                    tapped,
                 )
             )
     return turns

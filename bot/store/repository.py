@@ -9,13 +9,14 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
 from sqlalchemy import (
     String,
     and_,
+    case,
     cast,
     delete,
     false,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -48,18 +50,29 @@ class Status(str, Enum):
     in_behandeling = "in behandeling"
     gebeld = "gebeld"
     niet_bereikbaar = "niet bereikbaar"
+    # Called, and staff call again on `call_again_on` (the resident asked, or it is not done).
+    opnieuw_bellen = "opnieuw bellen"
     afgesloten = "afgesloten"
 
 
-OPEN_STATUSES = (Status.nieuw.value, Status.in_behandeling.value, Status.niet_bereikbaar.value)
+OPEN_STATUSES = (
+    Status.nieuw.value,
+    Status.in_behandeling.value,
+    Status.niet_bereikbaar.value,
+    Status.opnieuw_bellen.value,
+)
 # A call attempt, reached or not: the first one sets `called_at` (time to first call).
-CALL_STATUSES = (Status.gebeld, Status.niet_bereikbaar)
+CALL_STATUSES = (Status.gebeld, Status.niet_bereikbaar, Status.opnieuw_bellen)
 # Done: the retention period for personal data starts counting (`closed_at`).
 DONE_STATUSES = (Status.gebeld, Status.afgesloten)
 
 
 class UnknownRequest(LookupError):
     pass
+
+
+class NeedsDate(ValueError):
+    """Status "opnieuw bellen" without the day to call again: nobody would know when."""
 
 
 def new_reference() -> str:
@@ -77,6 +90,8 @@ class NewCallback:
     topic: str
     excerpt: str
     referral_code: str | None = None
+    # The conversation went through urgent help before the request.
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,8 @@ class CallbackRecord:
     assigned_to: str | None = None
     call_attempts: int = 0
     called_at: datetime | None = None
+    urgent: bool = False
+    call_again_on: date | None = None
 
     @classmethod
     def of(cls, row: Mapping[str, Any]) -> CallbackRecord:
@@ -200,7 +217,8 @@ class CallbackRepository:
         request_id = connection.execute(
             insert(callback_request).values(**values)
         ).inserted_primary_key[0]
-        self._audit(connection, request_id, SYSTEM_ACTOR, "aangemaakt", now, f"via {new.channel}")
+        detail = f"via {new.channel}" + (", dringend" if new.urgent else "")
+        self._audit(connection, request_id, SYSTEM_ACTOR, "aangemaakt", now, detail)
         connection.execute(
             insert(notification_outbox).values(
                 request_id=request_id, created_at=now, attempts=0, next_attempt_at=now
@@ -227,17 +245,25 @@ class CallbackRepository:
                 .order_by(callback_request.c.created_at.desc()),
             )
 
-    def change_moment(self, reference: str, moment: str, sender_id: str, now: datetime) -> None:
+    def change_moment(
+        self, reference: str, moment: str, sender_id: str, now: datetime, urgent: bool = False
+    ) -> None:
         """The resident picks another moment for their open request.
 
         Only the conversation that made the request may change it; the audit says "inwoner".
+        With `urgent` (urgent help came since), the request becomes urgent; it never stops
+        being urgent this way.
         """
         with self._engine.begin() as connection:
             current = self._current(connection, reference)
             if current.sender_id != sender_id:
                 raise UnknownRequest(reference)
-            self._update(connection, reference, preferred_moment=moment)
-            self._audit(connection, current.id, RESIDENT_ACTOR, "moment gewijzigd", now, moment)
+            flagged = urgent and not current.urgent
+            self._update(
+                connection, reference, preferred_moment=moment, urgent=current.urgent or urgent
+            )
+            detail = moment + (", dringend" if flagged else "")
+            self._audit(connection, current.id, RESIDENT_ACTOR, "moment gewijzigd", now, detail)
 
     def claim(self, reference: str, actor: str, now: datetime) -> None:
         """A staff member says "ik bel": the request is theirs and being handled."""
@@ -245,7 +271,8 @@ class CallbackRepository:
             current = self._current(connection, reference)
             values: dict[str, Any] = {"assigned_to": actor}
             if current.status in OPEN_STATUSES:
-                values["status"] = Status.in_behandeling.value
+                # Calling now: a planned day to call again is done with.
+                values.update(status=Status.in_behandeling.value, call_again_on=None)
             detail = (
                 f"overgenomen van {current.assigned_to}"
                 if current.assigned_to not in (None, actor)
@@ -254,15 +281,31 @@ class CallbackRepository:
             self._update(connection, reference, **values)
             self._audit(connection, current.id, actor, "ik bel", now, detail)
 
-    def set_status(self, reference: str, status: Status, actor: str, now: datetime) -> None:
-        """Move a request to `status`, keeping call times, attempts and closing in step."""
+    def set_status(
+        self,
+        reference: str,
+        status: Status,
+        actor: str,
+        now: datetime,
+        call_again_on: date | None = None,
+    ) -> None:
+        """Move a request to `status`, keeping call times, attempts and closing in step.
+
+        "opnieuw bellen" needs `call_again_on` (else NeedsDate); every other status forgets it.
+        """
+        if status is Status.opnieuw_bellen and call_again_on is None:
+            raise NeedsDate(reference)
+        again = call_again_on if status is Status.opnieuw_bellen else None
         with self._engine.begin() as connection:
             current = self._current(connection, reference)
             values: dict[str, Any] = {
                 "status": status.value,
                 "closed_at": (current.closed_at or now) if status in DONE_STATUSES else None,
+                "call_again_on": again,
             }
             detail = f"{current.status} → {status.value}"
+            if again is not None:
+                detail += f" op {again:%d-%m-%Y}"
             if status in CALL_STATUSES and current.called_at is None:
                 values["called_at"] = now
             if status is Status.niet_bereikbaar:
@@ -326,8 +369,11 @@ class CallbackRepository:
         )
         return request_id
 
-    def page(self, filters: Filters, limit: int, offset: int = 0) -> Page:
-        """One page of requests, newest first."""
+    def page(
+        self, filters: Filters, limit: int, offset: int = 0, *, urgent_first: bool = False
+    ) -> Page:
+        """One page of requests, newest first; with `urgent_first`, urgent requests that are
+        still open come before all others (the inbox)."""
         conditions = [
             column == value
             for column, value in (
@@ -341,10 +387,17 @@ class CallbackRepository:
             total = connection.execute(
                 select(func.count()).select_from(callback_request).where(*conditions)
             ).scalar_one()
+            order = [callback_request.c.created_at.desc(), callback_request.c.id.desc()]
+            if urgent_first:
+                urgent_and_open = and_(
+                    callback_request.c.urgent == true(),
+                    callback_request.c.status.in_(OPEN_STATUSES),
+                )
+                order.insert(0, case((urgent_and_open, 0), else_=1))
             rows = connection.execute(
                 select(callback_request)
                 .where(*conditions)
-                .order_by(callback_request.c.created_at.desc(), callback_request.c.id.desc())
+                .order_by(*order)
                 .limit(limit)
                 .offset(offset)
             ).mappings()
@@ -356,6 +409,26 @@ class CallbackRepository:
             rows = connection.execute(
                 select(callback_request)
                 .where(callback_request.c.created_at >= start)
+                .order_by(callback_request.c.created_at, callback_request.c.id)
+            ).mappings()
+            return [CallbackRecord.of(row) for row in rows]
+
+    def created_between(
+        self, start: datetime | None, end: datetime | None, status: str | None = None
+    ) -> list[CallbackRecord]:
+        """Requests made from `start` until before `end` (None: no limit), with `status` when
+        given, oldest first (the export)."""
+        conditions = []
+        if start is not None:
+            conditions.append(callback_request.c.created_at >= start)
+        if end is not None:
+            conditions.append(callback_request.c.created_at < end)
+        if status is not None:
+            conditions.append(callback_request.c.status == status)
+        with self._engine.connect() as connection:
+            rows = connection.execute(
+                select(callback_request)
+                .where(*conditions)
                 .order_by(callback_request.c.created_at, callback_request.c.id)
             ).mappings()
             return [CallbackRecord.of(row) for row in rows]
@@ -536,7 +609,10 @@ class CallbackRepository:
                         notification_outbox.c.sent_at.is_(None),
                         notification_outbox.c.next_attempt_at <= now,
                     )
-                    .order_by(notification_outbox.c.next_attempt_at)
+                    .order_by(
+                        case((callback_request.c.urgent == true(), 0), else_=1),
+                        notification_outbox.c.next_attempt_at,
+                    )
                     .limit(limit)
                 )
                 .mappings()

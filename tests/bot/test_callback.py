@@ -198,3 +198,56 @@ def test_confirming_a_known_number() -> None:
     assert cb.read_phone("ander nummer", "+32470123456") is None
     assert cb.read_phone("0499 11 22 33", "+32470123456") == "+32499112233"
     assert cb.read_phone("ja", None) is None
+
+
+def said(text: str, intent: str) -> dict[str, object]:
+    """A resident's message as Rasa stores it in the tracker."""
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+SESSION = {"event": "session_started"}
+URGENT_ANSWER = {"event": "action", "name": "action_urgent_help"}
+
+
+@pytest.mark.parametrize(
+    ("events", "topic", "urgent"),
+    [
+        ([said("ik wil er een einde aan maken", "urgent_help"), URGENT_ANSWER], "dringend", True),
+        # Another question replaced the topic since: the urgent message still counts.
+        (
+            [
+                said("hij slaat mij", "urgent_help"),
+                URGENT_ANSWER,
+                said("wanneer is den abeel open", "ask_dienstencentrum"),
+            ],
+            "dienstencentrum",
+            True,
+        ),
+        # Urgent words typed while the form asked for a number: the safety net's intent.
+        (
+            [said("bel mij terug", "request_callback"), said("ik ben in gevaar", "urgent_help")],
+            None,
+            True,
+        ),
+        ([URGENT_ANSWER], None, True),
+        ([], "dringend", True),
+        ([said("bel mij terug", "request_callback")], None, False),
+        ([said("hoeveel kost een rit", "ask_minder_mobielen"), {"event": "user"}], None, False),
+        # A session that ended long ago does not make today's request urgent.
+        (
+            [
+                SESSION,
+                said("ik wil dood", "urgent_help"),
+                URGENT_ANSWER,
+                SESSION,
+                said("woonclub", "ask_woonclub"),
+            ],
+            None,
+            False,
+        ),
+    ],
+)
+def test_followed_urgent_help(
+    events: list[dict[str, object]], topic: str | None, urgent: bool
+) -> None:
+    assert cb.followed_urgent_help(events, topic) is urgent

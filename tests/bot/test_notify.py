@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from email import message_from_string
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,29 @@ def smtp_server(port: int) -> Iterator[Inbox]:
         controller.stop()
 
 
-def repository_with_request(tmp_path: Path) -> tuple[CallbackRepository, str]:
+def repository_with_request(
+    tmp_path: Path, *, urgent: bool = False
+) -> tuple[CallbackRepository, str]:
     engine = make_engine(f"sqlite:///{tmp_path / 'hulpbot.db'}")
     migrate(engine)
     repository = CallbackRepository(engine)
-    new = NewCallback("k1", "rest", "alice", "+32470123456", "Fatima", "namiddag", "woonclub", "")
+    new = NewCallback(
+        "k1",
+        "rest",
+        "alice",
+        "+32470123456",
+        "Fatima",
+        "namiddag",
+        "woonclub",
+        "ik wil er een einde aan maken, bel 0470 12 34 56",
+        urgent=urgent,
+    )
     return repository, repository.save(new, NOW).record.reference
+
+
+def personal(text: str) -> list[str]:
+    """What of the resident's data shows in `text`: number, name or their words."""
+    return [part for part in ("0470", "+32470", "Fatima", "einde") if part in text]
 
 
 def smtp(port: int) -> SmtpNotifier:
@@ -62,8 +80,32 @@ def test_new_request_is_mailed_without_personal_data(tmp_path: Path) -> None:
     mail = inbox.messages[0]
     assert f"Subject: Nieuwe terugbelvraag {reference}" in mail
     assert "Onderwerp: Woonclub." in mail and "namiddag" in mail
-    assert "0470" not in mail and "+32470" not in mail and "Fatima" not in mail
+    assert "Via: anders." in mail and "rest" not in mail and "ringend" not in mail
+    assert personal(mail) == []
     assert asyncio.run(deliver_due(repository, [smtp(port)], NOW)) == 0  # sent once only
+
+
+def test_an_urgent_request_says_dringend_first_and_nothing_personal(tmp_path: Path) -> None:
+    repository, reference = repository_with_request(tmp_path, urgent=True)
+    port = free_port()
+    with smtp_server(port) as inbox:
+        assert asyncio.run(deliver_due(repository, [smtp(port)], NOW)) == 1
+    [mail] = inbox.messages
+    assert f"Subject: DRINGEND: Nieuwe terugbelvraag {reference}" in mail
+    body = message_from_string(mail).get_payload(decode=True).decode()
+    assert body.startswith("Dringend: deze inwoner kreeg eerst de nummers voor dringende hulp.")
+    assert personal(mail) == []
+
+
+def test_urgent_announcements_go_out_first(tmp_path: Path) -> None:
+    repository, plain = repository_with_request(tmp_path)
+    urgent = NewCallback(
+        "k2", "web", "bob", "+32470000000", None, "voormiddag", "anders", "", urgent=True
+    )
+    later = repository.save(urgent, NOW + timedelta(minutes=1)).record.reference
+    due = repository.due_notifications(NOW + timedelta(minutes=2))
+    assert [n.record.reference for n in due] == [later, plain]
+    assert [n.record.urgent for n in due] == [True, False]
 
 
 def test_mail_server_down_then_back(tmp_path: Path) -> None:
@@ -81,7 +123,7 @@ def test_mail_server_down_then_back(tmp_path: Path) -> None:
 
 
 def test_webhook_receives_the_announcement(tmp_path: Path) -> None:
-    repository, reference = repository_with_request(tmp_path)
+    repository, reference = repository_with_request(tmp_path, urgent=True)
     received: list[dict[str, Any]] = []
 
     async def scenario() -> int:
@@ -103,7 +145,9 @@ def test_webhook_receives_the_announcement(tmp_path: Path) -> None:
 
     assert asyncio.run(scenario()) == 1
     assert received[0]["reference"] == reference
-    assert "+32470123456" not in str(received[0])
+    assert received[0]["urgent"] is True and received[0]["channel"] == "anders"
+    assert received[0]["text"].startswith("Dringend:")
+    assert personal(str(received[0])) == []
 
 
 def test_worker_process_announces_and_purges(tmp_path: Path) -> None:

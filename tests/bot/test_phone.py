@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from bot.phone import display, find_phone, mask_phones
+from bot.phone import dial_link, display, find_phone, mask_phones
 from bot.settings import PROJECT_ROOT, child_env
 
 
@@ -29,8 +29,37 @@ def test_find_phone(text: str, e164: str | None) -> None:
     assert find_phone(text) == e164
 
 
-def test_display() -> None:
-    assert display("+32470123456") == "0470 12 34 56"
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+32470123456", "0470 12 34 56"),
+        ("+32471234567", "0471 23 45 67"),
+        ("+3215123456", "015 12 34 56"),  # Mechelen
+        ("+3221234567", "02 123 45 67"),  # Brussels
+        ("+3232123456", "03 212 34 56"),  # Antwerpen
+        ("+3278150300", "078 15 03 00"),
+        ("+31612345678", "+31 6 12345678"),  # a Dutch mobile keeps its country code
+        ("+33612345678", "+33 6 12 34 56 78"),
+        ("+3212", "+3212"),  # too short to be a number: as stored
+        ("onbekend", "onbekend"),
+    ],
+)
+def test_display_the_belgian_way(stored: str, shown: str) -> None:
+    assert display(stored) == shown
+
+
+@pytest.mark.parametrize(
+    ("stored", "link"),
+    [
+        ("+32470123456", "tel:+32470123456"),
+        ("0470 12 34 56", "tel:+32470123456"),
+        ("+31612345678", "tel:+31612345678"),
+        ("+32 12", "tel:+3212"),
+        ('"><script>', "tel:"),
+    ],
+)
+def test_dial_link_is_e164_or_only_digits(stored: str, link: str) -> None:
+    assert dial_link(stored) == link
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from codecs import BOM_UTF8
+from datetime import date, datetime, timezone
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.dashboard.web import SECURITY_HEADERS
@@ -162,19 +166,81 @@ def test_staff_cannot_export_or_manage_accounts(
     assert dashboard.requests.events() == []
 
 
+def exported(response: httpx.Response) -> list[dict[str, str]]:
+    """The rows of an export as Excel reads them: UTF-8 after the byte-order mark."""
+    assert response.content.startswith(BOM_UTF8)
+    text = response.content[len(BOM_UTF8) :].decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
 def test_admin_export_warns_and_is_audited(dashboard: Dashboard) -> None:
-    dashboard.requests.save(new_request(name="Maria"), NOW)
+    dashboard.requests.save(new_request(name="Maria-José", channel="sms", urgent=True), NOW)
     visitor = logged_in(dashboard, "anna")
     warning = visitor.get("/export")
     assert "persoonsgegevens" in warning.text
-    response = visitor.post("/export")
+    assert 'for="van"' in warning.text and 'for="tot"' in warning.text
+    response = visitor.post("/export", {"van": "", "tot": "", "status": ""})
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.text), delimiter=";"))
-    assert len(rows) == 1 and rows[0]["name"] == "Maria" and rows[0]["channel"] == "web"
+    [row] = exported(response)
+    assert list(row)[:5] == ["Nummer", "Gevraagd op", "Kanaal", "Onderwerp", "Dringend"]
+    assert (row["Naam"], row["Kanaal"], row["Onderwerp"]) == ("Maria-José", "SMS", "Woonclub")
+    assert row["Gevraagd op"] == "24-11-2026 10:00"  # 09:00 UTC is 10:00 in Mechelen
+    assert (row["Dringend"], row["Status"], row["Telefoon"]) == ("ja", "nieuw", "0470 12 34 56")
     [event] = dashboard.requests.events()
-    assert (event.actor, event.action, event.detail) == ("anna", "export", "1 verzoeken")
+    assert (event.actor, event.action, event.detail) == ("anna", "export", "1 verzoek")
+
+
+def test_export_filters_by_days_and_status(dashboard: Dashboard) -> None:
+    """Days are the city's: 23:30 UTC on 30 November is already 1 December in Mechelen."""
+    made = {
+        key: dashboard.requests.save(new_request(key), when).record.reference
+        for key, when in (
+            ("early", datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)),
+            ("middle", datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)),
+            ("late", datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc)),
+        )
+    }
+    dashboard.requests.set_status(made["middle"], Status.gebeld, "anna", NOW)
+    visitor = logged_in(dashboard, "anna")
+    visitor.get("/export")
+    days = exported(visitor.post("/export", {"van": "2026-11-21", "tot": "2026-11-30"}))
+    assert [row["Nummer"] for row in days] == [made["middle"]]
+    visitor.get("/export")
+    december = exported(visitor.post("/export", {"van": "2026-12-01"}))
+    assert [(row["Nummer"], row["Gevraagd op"]) for row in december] == [
+        (made["late"], "01-12-2026 00:30")
+    ]
+    visitor.get("/export")
+    called = exported(visitor.post("/export", {"status": "gebeld", "tot": "30-11-2026"}))
+    assert [row["Status"] for row in called] == ["gebeld"]
+    assert [e.detail for e in dashboard.requests.events()] == [
+        "1 verzoek (tot 30-11-2026, status gebeld)",
+        "1 verzoek (van 01-12-2026)",
+        "1 verzoek (van 21-11-2026, tot 30-11-2026)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"van": "gisteren"}, "De eerste dag is geen datum"),
+        ({"tot": "31-02-2026"}, "De laatste dag is geen datum"),
+        ({"van": "2026-11-30", "tot": "2026-11-01"}, "De eerste dag komt na de laatste dag"),
+        ({"status": "weg"}, "Kies een status uit de lijst"),
+    ],
+)
+def test_export_form_errors_are_shown_and_nothing_is_exported(
+    dashboard: Dashboard, form: dict[str, str], message: str
+) -> None:
+    dashboard.requests.save(new_request(), NOW)
+    visitor = logged_in(dashboard, "anna")
+    visitor.get("/export")
+    response = visitor.post("/export", form)
+    assert response.status_code == 400 and response.headers["content-type"].startswith("text/html")
+    assert message in response.text and 'role="alert"' in response.text
+    assert dashboard.requests.events() == []
 
 
 def test_no_exported_cell_can_start_a_formula(dashboard: Dashboard) -> None:
@@ -192,27 +258,37 @@ def test_no_exported_cell_can_start_a_formula(dashboard: Dashboard) -> None:
         NOW,
     ).record.reference
     dashboard.requests.claim(reference, "=cmd|' /C calc'!A0", NOW)
+    foreign = dashboard.requests.save(new_request("k2", phone="+31612345678"), NOW).record
     visitor = logged_in(dashboard, "anna")
     visitor.get("/export")
-    [row] = list(csv.DictReader(io.StringIO(visitor.post("/export").text), delimiter=";"))
-    assert row["channel"] == "anders"
-    assert row["name"] == "'" + attack and row["assigned_to"] == "'=cmd|' /C calc'!A0"
-    assert (row["topic"], row["preferred_moment"], row["referral_code"]) == (
+    row, other = exported(visitor.post("/export"))
+    assert row["Kanaal"] == "anders"
+    assert row["Naam"] == "'" + attack and row["Wie belt"] == "'=cmd|' /C calc'!A0"
+    assert (row["Onderwerp"], row["Moment"], row["Doorverwezen door"]) == (
         "'+SUM(1)",
         "'-1+2",
         "'@cmd",
     )
-    assert row["phone"] == "'+32470123456"  # read as text, not as the sum +32470123456
-    for column, cell in row.items():
+    assert other["Nummer"] == foreign.reference
+    assert other["Telefoon"] == "'+31 6 12345678"  # read as text, not as a sum
+    for column, cell in [*row.items(), *other.items()]:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+
+
+def buttons(page: str) -> list[str]:
+    """The labels of the one-click buttons on a request's page, in order."""
+    doing = page.split('id="doen"')[1].split('class="again"')[0]
+    return re.findall(r'<button type="submit"[^>]*>([^<]+)</button>', doing)
 
 
 def test_claim_status_changes_and_notes_are_audited_and_shown(dashboard: Dashboard) -> None:
     reference = dashboard.requests.save(new_request(), NOW).record.reference
     visitor = logged_in(dashboard, "bram")
     page = visitor.get(f"/verzoeken/{reference}")
-    assert 'href="tel:+32470123456"' in page.text
+    assert '<a class="call" href="tel:+32470123456">0470 12 34 56</a>' in page.text
+    assert buttons(page.text) == ["Ik bel", "Gebeld", "Niet bereikbaar", "Afsluiten"]
     assert visitor.post(f"/verzoeken/{reference}/ik-bel").status_code == 303
+    assert buttons(visitor.get(f"/verzoeken/{reference}").text)[0] == "Gebeld"  # mine now
     for _ in range(2):
         visitor.get(f"/verzoeken/{reference}")
         visitor.post(f"/verzoeken/{reference}/status", {"status": "niet bereikbaar"})
@@ -238,6 +314,191 @@ def test_claim_status_changes_and_notes_are_audited_and_shown(dashboard: Dashboa
     ]
     shown = visitor.get(f"/verzoeken/{reference}").text
     assert "Voicemail ingesproken." in shown and "(poging 2)" in shown and "2 keer" in shown
+    assert "Verzoek gemaakt via web" in shown and "aangemaakt" not in shown
+    assert buttons(shown) == ["Opnieuw openen", "Afsluiten"]  # no "Ik bel" once called
+    anna = logged_in(dashboard, "anna")
+    assert "Ik bel" not in buttons(anna.get(f"/verzoeken/{reference}").text)
+    assert visitor.post(f"/verzoeken/{reference}/status", {"status": "afgesloten"}).is_redirect
+    closed = visitor.get(f"/verzoeken/{reference}").text
+    assert buttons(closed) == ["Opnieuw openen"]
+    visitor.post(f"/verzoeken/{reference}/status", {"status": "in behandeling"})
+    assert buttons(visitor.get(f"/verzoeken/{reference}").text)[0] == "Gebeld"  # still bram's
+    assert buttons(anna.get(f"/verzoeken/{reference}").text)[0] == "Ik bel"  # anna may take it
+
+
+def test_another_staff_member_takes_over_with_ik_bel_from_the_list(dashboard: Dashboard) -> None:
+    reference = dashboard.requests.save(new_request(), NOW).record.reference
+    dashboard.requests.claim(reference, "bram", NOW)
+    anna = logged_in(dashboard, "anna")
+    listed = anna.get("/verzoeken").text
+    assert f'Ik bel<span class="visually-hidden"> {reference}</span>' in listed
+    claimed = anna.post(f"/verzoeken/{reference}/ik-bel")
+    assert claimed.status_code == 303
+    assert claimed.headers["location"] == f"/verzoeken/{reference}?bericht=opgeslagen"
+    shown = anna.get(claimed.headers["location"]).text
+    assert "Ik bel (overgenomen van bram)" in shown
+    assert "Ik bel" not in anna.get("/verzoeken").text.split("<tbody>")[1]
+    assert "Ik bel<span" in logged_in(dashboard, "bram").get("/verzoeken").text
+
+
+def test_call_again_on_a_day_is_an_open_status_until_that_day_has_passed(
+    dashboard: Dashboard,
+) -> None:
+    reference = dashboard.requests.save(new_request(), NOW).record.reference
+    visitor = logged_in(dashboard)
+    page = visitor.get(f"/verzoeken/{reference}").text
+    assert '<label for="datum">Opnieuw bellen op</label>' in page
+    assert 'min="2026-11-24"' in page
+    saved = visitor.post(
+        f"/verzoeken/{reference}/status", {"status": "opnieuw bellen", "datum": "2026-11-27"}
+    )
+    assert saved.status_code == 303
+    record = dashboard.requests.get(reference)
+    assert record is not None and record.status == "opnieuw bellen"
+    assert record.call_again_on == date(2026, 11, 27) and record.closed_at is None
+    detail = dashboard.requests.detail(reference)
+    assert detail is not None and detail.audit[-1].detail == "nieuw → opnieuw bellen op 27-11-2026"
+    shown = visitor.get(f"/verzoeken/{reference}").text
+    assert "opnieuw bellen</span> op 27-11-2026" in shown and 'value="2026-11-27"' in shown
+    assert buttons(shown) == ["Ik bel", "Gebeld", "Niet bereikbaar", "Afsluiten"]
+    inbox = visitor.get("/verzoeken").text
+    assert "<title>(1) Verzoeken" in inbox and "op 27-11-2026" in inbox
+    dashboard.clock.advance(days=3)  # Friday 27 November: the planned day, not late yet
+    visitor = logged_in(dashboard)
+    assert "te laat" not in visitor.get("/verzoeken").text.split("<tbody>")[1]
+    dashboard.clock.advance(days=1)
+    visitor = logged_in(dashboard)
+    late = visitor.get("/verzoeken").text
+    assert "<title>(1, 1 te laat) Verzoeken" in late
+    assert (
+        "Te laat: je wou opnieuw bellen op 27-11-2026."
+        in visitor.get(f"/verzoeken/{reference}").text
+    )
+    visitor.post(f"/verzoeken/{reference}/status", {"status": "gebeld"})
+    called = dashboard.requests.get(reference)
+    assert called is not None and called.call_again_on is None
+
+
+@pytest.mark.parametrize(
+    ("day", "accepted"),
+    [
+        ("", False),
+        ("morgen", False),
+        ("2026-11-23", False),  # yesterday
+        ("2028-01-01", False),  # more than a year ahead
+        ("2026-11-24", True),
+        ("28/11/2026", True),  # typed where a browser has no date field
+    ],
+)
+def test_call_again_needs_a_day_from_today_on(
+    dashboard: Dashboard, day: str, accepted: bool
+) -> None:
+    reference = dashboard.requests.save(new_request(), NOW).record.reference
+    visitor = logged_in(dashboard)
+    visitor.get(f"/verzoeken/{reference}")
+    response = visitor.post(
+        f"/verzoeken/{reference}/status", {"status": "opnieuw bellen", "datum": day}
+    )
+    record = dashboard.requests.get(reference)
+    assert record is not None
+    if accepted:
+        assert response.status_code == 303 and record.status == "opnieuw bellen"
+        return
+    assert response.status_code == 400
+    assert "Kies de dag waarop je opnieuw belt" in response.text
+    assert 'role="alert"' in response.text and f"Verzoek {reference}" in response.text
+    assert record.status == "nieuw" and record.call_again_on is None
+    assert dashboard.requests.audit_actions(reference) == ["aangemaakt"]
+
+
+def test_urgent_open_requests_come_first_in_red_words(dashboard: Dashboard) -> None:
+    urgent = dashboard.requests.save(new_request("k1", urgent=True), NOW.replace(day=20)).record
+    handled = dashboard.requests.save(new_request("k2", urgent=True), NOW.replace(day=21)).record
+    dashboard.requests.set_status(handled.reference, Status.afgesloten, "anna", NOW)
+    fresh = dashboard.requests.save(new_request("k3"), NOW).record
+    visitor = logged_in(dashboard)
+    inbox = visitor.get("/verzoeken").text.split("<tbody>")[1]
+    order = sorted((inbox.index(r.reference), r.reference) for r in (urgent, handled, fresh))
+    assert [reference for _, reference in order] == [
+        urgent.reference,
+        fresh.reference,
+        handled.reference,
+    ]
+    first_row = inbox.split("</tr>")[0]
+    assert '<tr class="urgent overdue">' in first_row
+    assert '<span class="flag urgent">dringend</span>' in first_row
+    assert inbox.count(">dringend</span>") == 2  # the closed one still says so, lower down
+    shown = visitor.get(f"/verzoeken/{urgent.reference}").text
+    assert "<strong>Dringend.</strong>" in shown and "<dt>Dringend</dt><dd>ja</dd>" in shown
+    assert "Verzoek gemaakt via web, dringend" in shown
+    plain = visitor.get(f"/verzoeken/{fresh.reference}").text
+    assert "<dt>Dringend</dt><dd>nee</dd>" in plain and "Dringend." not in plain
+
+
+def test_the_list_shows_the_question_masked_and_the_number_to_read_aloud(
+    dashboard: Dashboard,
+) -> None:
+    question = (
+        "goeiedag ik ben 83 jaar en mijn dochter 0478/12.34.56 kan mij niet meer voeren "
+        "naar het ziekenhuis voor mijn afspraak | hoeveel kost da"
+    )
+    reference = dashboard.requests.save(
+        new_request(excerpt=question, phone="+3215421624", channel="sms", name=None), NOW
+    ).record.reference
+    old = dashboard.requests.save(new_request("k2", channel="rest"), NOW).record.reference
+    visitor = logged_in(dashboard)
+    inbox = visitor.get("/verzoeken").text
+    row = inbox[inbox.index(f">{reference}<") :].split("</tr>")[0]
+    assert "goeiedag ik ben 83 jaar en mijn dochter [telefoonnummer] kan mij niet meer" in row
+    assert "0478" not in row and "ziekenhuis voor mijn afspraak" not in row and "…" in row
+    assert '<a class="phone" href="tel:+3215421624">015 42 16 24</a>' in row
+    assert "via SMS" in row and "geen naam" in row
+    assert "rest" not in inbox.split("<tbody>")[1]
+    assert "Verzoek gemaakt via anders" in visitor.get(f"/verzoeken/{old}").text
+
+
+def test_the_transcript_shows_the_button_tapped_never_its_payload(
+    dashboard: Dashboard, tmp_path: Path
+) -> None:
+    saved = dashboard.requests.save(new_request(), NOW).record
+    engine = make_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    events = [
+        ("user", {"text": "/greet"}),
+        (
+            "bot",
+            {
+                "text": "Dag! Waarmee kan ik helpen?",
+                "data": {
+                    "buttons": [
+                        {"title": "Bel mij terug", "payload": "/request_callback"},
+                        {
+                            "title": "Den Abeel",
+                            "payload": '/ask_dienstencentrum{"location":"den_abeel"}',
+                        },
+                    ]
+                },
+            },
+        ),
+        ("user", {"text": '/ask_dienstencentrum{"location":"den_abeel"}'}),
+        ("user", {"text": "/request_callback"}),
+        ("user", {"text": "/ask_woonclub"}),
+        ("user", {"text": "/iets_onbekends"}),
+    ]
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+            "timestamp FLOAT, intent_name TEXT, action_name TEXT, data TEXT)"
+        )
+        for n, (kind, data) in enumerate(events):
+            connection.exec_driver_sql(
+                "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+                (saved.sender_id, kind, NOW.timestamp() + n, json.dumps(data)),
+            )
+    engine.dispose()
+    page = logged_in(dashboard).get(f"/verzoeken/{saved.reference}").text
+    said = re.findall(r"koos de knop:</span> ([^<]+)<", page)
+    assert said == ["Start", "Den Abeel", "Bel mij terug", "Woonclub", "een knop"]
+    assert "/request_callback" not in page and "/ask_" not in page and "/greet" not in page
 
 
 def test_bad_status_empty_note_and_unknown_request(dashboard: Dashboard) -> None:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from threading import Barrier, Thread
 
 import pytest
@@ -14,6 +14,7 @@ from bot.store.db import downgrade, migrate
 from bot.store.repository import (
     CallbackRepository,
     Filters,
+    NeedsDate,
     NewCallback,
     Status,
     UnknownRequest,
@@ -31,7 +32,9 @@ from bot.store.tables import (
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
 
 
-def request(key: str = "rest:alice:1", sender: str = "alice") -> NewCallback:
+def request(
+    key: str = "rest:alice:1", sender: str = "alice", *, urgent: bool = False
+) -> NewCallback:
     return NewCallback(
         submission_key=key,
         channel="rest",
@@ -42,6 +45,7 @@ def request(key: str = "rest:alice:1", sender: str = "alice") -> NewCallback:
         topic="woonclub",
         excerpt="ik zoek een huis",
         referral_code=None,
+        urgent=urgent,
     )
 
 
@@ -230,3 +234,81 @@ def test_migrations_build_exactly_the_tables_the_code_defines(engine: Engine) ->
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     assert differences == []
+
+
+def test_call_again_needs_a_day_and_stays_open_until_someone_calls(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    reference = repository.save(request(), NOW).record.reference
+    with pytest.raises(NeedsDate):
+        repository.set_status(reference, Status.opnieuw_bellen, "bram", NOW)
+    assert repository.audit_actions(reference) == ["aangemaakt"]
+    friday = date(2026, 11, 27)
+    repository.set_status(reference, Status.opnieuw_bellen, "bram", NOW, friday)
+    again = repository.get(reference)
+    assert again is not None and (again.status, again.call_again_on) == ("opnieuw bellen", friday)
+    assert again.called_at == NOW and again.closed_at is None and again.call_attempts == 0
+    assert [r.reference for r in repository.open_requests()] == [reference]
+    assert repository.open_request("rest", "alice") == again
+    detail = repository.detail(reference)
+    assert detail is not None and detail.audit[-1].detail == "nieuw → opnieuw bellen op 27-11-2026"
+    repository.claim(reference, "bram", NOW + timedelta(days=3))  # calling on the day
+    claimed = repository.get(reference)
+    assert claimed is not None
+    assert (claimed.status, claimed.call_again_on) == ("in behandeling", None)
+    repository.set_status(reference, Status.opnieuw_bellen, "bram", NOW, friday)
+    repository.set_status(reference, Status.gebeld, "bram", NOW, friday)  # day ignored
+    called = repository.get(reference)
+    assert called is not None and called.call_again_on is None
+    assert repository.open_requests() == []
+
+
+def test_urgent_is_stored_and_open_urgent_requests_come_first_when_asked(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    urgent = repository.save(request("k1", "s1", urgent=True), NOW).record
+    closed = repository.save(request("k2", "s2", urgent=True), NOW + timedelta(minutes=1)).record
+    newest = repository.save(request("k3", "s3"), NOW + timedelta(minutes=2)).record
+    repository.set_status(closed.reference, Status.afgesloten, "anna", NOW)
+    assert urgent.urgent and not newest.urgent
+    detail = repository.detail(urgent.reference)
+    assert detail is not None and detail.audit[0].detail == "via rest, dringend"
+    inbox = repository.page(Filters(), 10, urgent_first=True)
+    assert [r.sender_id for r in inbox.records] == ["s1", "s3", "s2"]
+    assert [r.sender_id for r in repository.page(Filters(), 10).records] == ["s3", "s2", "s1"]
+    assert [r.sender_id for r in repository.page(Filters(), 1, 1, urgent_first=True).records] == [
+        "s3"
+    ]
+
+
+def test_a_later_moment_change_after_urgent_help_makes_the_request_urgent(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    reference = repository.save(request(), NOW).record.reference
+    repository.change_moment(reference, "namiddag", "alice", NOW)
+    plain = repository.get(reference)
+    assert plain is not None and not plain.urgent
+    repository.change_moment(reference, "voormiddag", "alice", NOW, urgent=True)
+    repository.change_moment(reference, "namiddag", "alice", NOW, urgent=False)
+    record = repository.get(reference)
+    assert record is not None and record.urgent  # never unflagged by the resident
+    detail = repository.detail(reference)
+    assert detail is not None
+    assert [a.detail for a in detail.audit[1:]] == ["namiddag", "voormiddag, dringend", "namiddag"]
+
+
+def test_created_between_for_the_export(engine: Engine) -> None:
+    repository = CallbackRepository(engine)
+    for n in range(4):
+        repository.save(request(f"k{n}", f"s{n}"), NOW + timedelta(days=n))
+    called = repository.page(Filters(), 1).records[0]  # s3
+    repository.set_status(called.reference, Status.gebeld, "anna", NOW)
+
+    def senders(
+        start: datetime | None, end: datetime | None, status: str | None = None
+    ) -> list[str]:
+        return [r.sender_id for r in repository.created_between(start, end, status)]
+
+    assert senders(None, None) == ["s0", "s1", "s2", "s3"]
+    assert senders(NOW + timedelta(days=1), NOW + timedelta(days=3)) == ["s1", "s2"]
+    assert senders(NOW + timedelta(days=2), None) == ["s2", "s3"]
+    assert senders(None, NOW + timedelta(days=1)) == ["s0"]
+    assert senders(None, None, "gebeld") == ["s3"]
+    assert senders(None, NOW, "gebeld") == []
