@@ -95,6 +95,8 @@ def test_staff_fill_in_hours_and_residents_read_them_without_retraining(
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    # The refused form comes back with status 400 on purpose; Chromium logs that as an error.
+    refused = "the server responded with a status of 400"
 
     page.goto(f"{dashboard.url}/inhoud")
     page.get_by_label("Naam").fill("lotte")
@@ -132,5 +134,6 @@ def test_staff_fill_in_hours_and_residents_read_them_without_retraining(
     expect(page.get_by_role("status")).to_contain_text("ongedaan")
     assert first_answer(assistant, BEFORE) is not None, "the undo did not reach residents"
     shot(page, "5-ongedaan")
+    problems = [text for text in problems if refused not in text]
     assert problems == [], f"browser console errors (a CSP violation?): {problems}"
     context.close()

@@ -6,6 +6,7 @@ to test-artifacts/ so a person can look at what staff see.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
@@ -96,7 +97,7 @@ def test_staff_claim_and_call_a_request_made_through_rest(
     row.get_by_role("link", name=reference).click()
 
     expect(page.get_by_role("heading", name=f"Verzoek {reference}")).to_be_visible()
-    expect(page.get_by_role("link", name="+32470123456")).to_have_attribute(
+    expect(page.get_by_role("link", name="0470 12 34 56")).to_have_attribute(
         "href", "tel:+32470123456"
     )
     transcript = page.locator(".transcript")
@@ -105,8 +106,7 @@ def test_staff_claim_and_call_a_request_made_through_rest(
     page.get_by_role("button", name="Ik bel").click()
     expect(page.get_by_role("status")).to_have_text("Opgeslagen.")
     expect(page.locator(".facts")).to_contain_text("in behandeling")
-    page.get_by_label("gebeld").check()
-    page.get_by_role("button", name="Status opslaan").click()
+    page.get_by_role("button", name="Gebeld").click()
     expect(page.locator(".facts")).to_contain_text("gebeld")
     expect(page.locator("table").last).to_contain_text("in behandeling → gebeld")
     shot(page, "3-detail")
@@ -118,9 +118,16 @@ def test_staff_claim_and_call_a_request_made_through_rest(
     expect(page.get_by_role("img", name="Per kanaal")).to_be_visible()
     shot(page, "4-statistics")
 
-    page.get_by_role("link", name="Inhoud", exact=True).click()
-    expect(page.get_by_text("nakijken").first).to_be_visible()
+    menu = page.get_by_role("navigation")
+    menu.get_by_role("link", name=re.compile(r"^Inhoud")).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Nog in te vullen"))).to_be_visible()
     shot(page, "5-content")
+    page.goto(f"{dashboard.url}/inhoud/dienstencentrum/locations/de_schijf/hours")
+    expect(page.get_by_label("Dinsdag")).to_be_visible()
+    shot(page, "5-content-hours")
+    menu.get_by_role("link", name="Wat vragen inwoners").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    shot(page, "5-questions")
     page.get_by_role("link", name="Export").click()
     expect(page.get_by_text("dit bestand bevat persoonsgegevens")).to_be_visible()
     shot(page, "6-export")
