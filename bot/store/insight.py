@@ -19,15 +19,13 @@ from sqlalchemy import and_, column, delete, inspect, or_, select, table, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.callback import referral_code
+from bot.callback import URGENT_ACTION, referral_code
 from bot.phone import mask_phones
 from bot.senders import channel_of
 from bot.store.tables import reviewed_message
 
 # Rasa's name for a message its FallbackClassifier (or our safety net) could not place.
 FALLBACK_INTENT = "nlu_fallback"
-# The action of the rule for urgent messages (data/rules.yml): it gives the numbers.
-URGENT_ACTION = "action_urgent_help"
 # The label for a message that must not be learned at all.
 NOT_OURS = "niet voor ons"
 # The context slots the answer actions set after a question (domain.yml).

@@ -83,26 +83,22 @@ class StaffRepository:
             rows = connection.execute(select(staff_account).order_by(staff_account.c.name))
             return [StaffAccount.of(row) for row in rows]
 
-    def set_disabled(self, name: str, disabled_at: datetime | None) -> bool:
-        """Disable (a time) or enable (None) an account; False when there is no such account."""
+    def _set(self, name: str, **values: Any) -> bool:
+        """Change one account; False when there is no such account."""
         with self._engine.begin() as connection:
             result = connection.execute(
-                update(staff_account)
-                .where(staff_account.c.name == name)
-                .values(disabled_at=disabled_at)
+                update(staff_account).where(staff_account.c.name == name).values(**values)
             )
         return bool(result.rowcount)
 
+    def set_disabled(self, name: str, disabled_at: datetime | None) -> bool:
+        """Disable (a time) or enable (None) an account."""
+        return self._set(name, disabled_at=disabled_at)
+
     def set_can_edit_content(self, name: str, allowed: bool) -> bool:
-        """Grant or take back the right to change the content; False when there is no such
-        account. It counts from the account's next page: sessions read it every time."""
-        with self._engine.begin() as connection:
-            result = connection.execute(
-                update(staff_account)
-                .where(staff_account.c.name == name)
-                .values(can_edit_content=allowed)
-            )
-        return bool(result.rowcount)
+        """Grant or take back the right to change the content. It counts from the account's
+        next page: sessions read it every time."""
+        return self._set(name, can_edit_content=allowed)
 
     def update_hash(self, name: str, password_hash: str) -> None:
         """Store a fresh hash after a login, when the hashing parameters were upgraded."""
