@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -11,26 +13,34 @@ import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from ruamel.yaml import YAML
 
 from actions import deps
 from actions.callback import DETAIL_SLOTS, FORM_SLOTS, STATE_SLOTS
 from actions.menu import ActionMenu
 from bot import callback as cb
+from bot.content.editing import set_fact
+from bot.content.live import POLL_SECONDS
 from bot.settings import PROJECT_ROOT
+from bot.store.content import ContentRepository
+from bot.store.db import make_engine
 from tests.helpers import content_copy
 
 
+def clear_shared() -> None:
+    for made in (deps.settings, deps.engine, deps.catalogue_store, deps.repository):
+        made.cache_clear()
+
+
 @pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The actions read this copy of the catalogue (their shared objects are made afresh)."""
-    copy = content_copy(tmp_path / "content")
-    monkeypatch.setenv("HULPBOT_CONTENT_DIR", str(copy))
-    deps.settings.cache_clear()
-    deps.catalogue_store.cache_clear()
-    yield copy
-    deps.settings.cache_clear()
-    deps.catalogue_store.cache_clear()
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The actions read a copy of the catalogue through a database of this test's own (their
+    shared objects are made afresh)."""
+    url = f"sqlite:///{tmp_path / 'hulpbot.db'}"
+    monkeypatch.setenv("HULPBOT_CONTENT_DIR", str(content_copy(tmp_path / "content")))
+    monkeypatch.setenv("HULPBOT_DATABASE_URL", url)
+    clear_shared()
+    yield url
+    clear_shared()
 
 
 def domain() -> Any:
@@ -45,7 +55,7 @@ def run_menu() -> list[dict[str, Any]]:
     return messages
 
 
-def test_menu_follows_a_label_changed_while_running(content: Path) -> None:
+def test_menu_follows_a_label_changed_while_running(database: str) -> None:
     [message] = run_menu()
     assert message["text"] == "Waarover gaat je vraag? Kies hieronder of typ je vraag."
     assert message["buttons"][1] == {
@@ -54,12 +64,10 @@ def test_menu_follows_a_label_changed_while_running(content: Path) -> None:
     }
     assert message["buttons"][-1] == {"title": "Bel mij terug", "payload": "/request_callback"}
 
-    path = content / "minder_mobielen.yml"
-    rt = YAML(typ="rt")
-    data = rt.load(path.read_text(encoding="utf-8"))
-    data["label"] = "Een rit met de auto"
-    with path.open("w", encoding="utf-8") as out:
-        rt.dump(data, out)
+    now = datetime.now(timezone.utc)
+    label = set_fact("minder_mobielen", "label", "Een rit met de auto")
+    ContentRepository(make_engine(database)).save("minder_mobielen", label, "test", now)
+    time.sleep(POLL_SECONDS + 0.1)
     [message] = run_menu()
     assert message["buttons"][1]["title"] == "Een rit met de auto"
 
