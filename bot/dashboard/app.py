@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -18,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from bot.content.live import live_catalogue
 from bot.dashboard import accounts, api, content, inbox, login, questions, reports
 from bot.dashboard.auth import LoginPolicy, Logins, Passwords
-from bot.dashboard.present import channel_label, topic_label
+from bot.dashboard.present import channel_label, day_text, local_time, topic_label
 from bot.dashboard.web import (
     Services,
     add_security_headers,
@@ -45,12 +46,12 @@ def templates(settings: Settings) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    zone = settings.timezone
-
-    def when(value: datetime | None) -> str:
-        return "" if value is None else value.astimezone(zone).strftime("%d-%m-%Y %H:%M")
-
-    env.filters.update(when=when, topic=topic_label, channel=channel_label)
+    env.filters.update(
+        when=partial(local_time, zone=settings.timezone),
+        day=day_text,
+        topic=topic_label,
+        channel=channel_label,
+    )
     return env
 
 
