@@ -19,7 +19,7 @@ from sanic.response import BaseHTTPResponse, HTTPResponse
 from sqlalchemy.engine import Engine
 
 from bot.content.live import LiveCatalogue
-from bot.content.review import review
+from bot.content.review import review, todo
 from bot.dashboard.auth import Logins, Passwords
 from bot.dashboard.present import row
 from bot.settings import Settings
@@ -81,7 +81,7 @@ class Services:
         return Badges(
             len(waiting),
             sum(row(record, hours, now, zone).overdue for record in waiting),
-            sum(fact.unknown or fact.stale for fact in facts),
+            todo(facts).count,
         )
 
 
