@@ -27,14 +27,14 @@ class Turn:
     tapped: bool = False
 
 
-def _has_store(engine: Engine) -> bool:
+def has_store(engine: Engine) -> bool:
     """Rasa creates the store when it first starts, so until then there is nothing to read."""
     return "events" in inspect(engine).get_table_names()
 
 
 def idle_conversations(engine: Engine, last_message_before: datetime) -> set[str]:
     """Conversations whose newest event is older than `last_message_before`."""
-    if not _has_store(engine):
+    if not has_store(engine):
         return set()
     with engine.connect() as connection:
         return set(
@@ -50,7 +50,7 @@ def idle_conversations(engine: Engine, last_message_before: datetime) -> set[str
 
 def delete_conversations(engine: Engine, sender_ids: Collection[str]) -> int:
     """Delete every stored event of these conversations; returns how many events went."""
-    if not sender_ids or not _has_store(engine):
+    if not sender_ids or not has_store(engine):
         return 0
     senders, deleted = sorted(sender_ids), 0
     statement = text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
@@ -75,7 +75,7 @@ def transcript(
     with the title of the button they tapped, or, when no earlier message had that button,
     with `describe(payload)`.
     """
-    if not _has_store(engine):
+    if not has_store(engine):
         return []
     with engine.connect() as connection:
         rows = connection.execute(

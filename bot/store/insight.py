@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, column, delete, inspect, or_, select, table, update
+from sqlalchemy import and_, column, delete, or_, select, table, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.callback import URGENT_ACTION, referral_code
 from bot.phone import mask_phones
 from bot.senders import channel_of
+from bot.store.conversations import has_store
 from bot.store.tables import reviewed_message
 
 # Rasa's name for a message its FallbackClassifier (or our safety net) could not place.
@@ -95,10 +96,6 @@ class _Turn:
     actions: set[str] = field(default_factory=set)
 
 
-def _has_store(engine: Engine) -> bool:
-    return bool(inspect(engine).has_table("events"))
-
-
 def _guess(parse_data: Mapping[str, Any]) -> tuple[str | None, float | None]:
     ranking = [
         r for r in parse_data.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT
@@ -167,7 +164,7 @@ def read_messages(
     `limit` of them (the newest). A message is unclear when the intent is the fallback or its
     confidence is below `threshold`; a message answered by a form in `forms` never is.
     """
-    if not _has_store(engine):
+    if not has_store(engine):
         return []
     query = (
         select(
@@ -215,7 +212,7 @@ def read_messages(
 
 def message_keys(engine: Engine, sender_ids: Collection[str]) -> set[str]:
     """The keys of every message of these conversations (for `bot forget`)."""
-    if not sender_ids or not _has_store(engine):
+    if not sender_ids or not has_store(engine):
         return set()
     keys = set()
     with engine.connect() as connection:
