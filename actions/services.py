@@ -9,7 +9,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.deps import catalogue_store, send, settings
-from bot.content.answers import answer
 from bot.conversation import (
     FOLLOWUP_INTENT,
     Context,
@@ -17,9 +16,8 @@ from bot.conversation import (
     has_question,
     out_of_scope_replies,
     read_question,
-    which_service,
+    replies_to,
 )
-from bot.topics import menu
 
 CONTEXT_SLOTS = ("service", "location", "aspects", "day", "topic")
 
@@ -63,18 +61,11 @@ async def answer_in_context(
     context = context_of(tracker)
     catalogue = await catalogue_store().current()
     reading = read_question(catalogue, intent, text, entities, context)
-    if reading.question is None:
-        if reading.candidates:
-            send(dispatcher, [which_service(catalogue, reading)])
-        elif context.topic is not None:
-            # "wie kan mij daarmee helpen?" after a question about rent money.
-            send(dispatcher, out_of_scope_replies(catalogue, context.topic))
-        else:
-            send(dispatcher, [menu(catalogue)])
-        return []
     config = settings()
     now = config.now()
-    send(dispatcher, answer(catalogue, reading.question, now, config.staleness_days))
+    send(dispatcher, replies_to(catalogue, reading, context, now, config.staleness_days))
+    if reading.question is None:
+        return []
     return context_events(context_after(catalogue, reading.question, now))
 
 

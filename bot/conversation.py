@@ -14,6 +14,7 @@ from bot.content.answers import (
     Button,
     Question,
     Reply,
+    answer,
     contact_reply,
     find_location,
     parse_aspects,
@@ -24,6 +25,7 @@ from bot.content.answers import (
 from bot.content.loader import Catalogue
 from bot.content.matching import find_term, normalise
 from bot.content.models import ServiceId
+from bot.topics import menu
 
 
 def service_for_intent(intent: str | None) -> ServiceId | None:
@@ -273,3 +275,19 @@ def has_question(text: str) -> bool:
         or bool(resolve_aspects(text, followup=True))
         or find_term(text, DAY_TERMS) is not None
     )
+
+
+def replies_to(
+    catalogue: Catalogue, reading: Reading, context: Context, now: datetime, staleness_days: int
+) -> list[Reply]:
+    """What the assistant says to a message read by `read_question`: the answer; else which
+    service ("Waarover eerst?"); else, right after a question it cannot answer, the way to a
+    person ("wie kan mij daarmee helpen?"); else the menu. The action server and the
+    dashboard's preview both say exactly this."""
+    if reading.question is not None:
+        return answer(catalogue, reading.question, now, staleness_days)
+    if reading.candidates:
+        return [which_service(catalogue, reading)]
+    if context.topic is not None:
+        return out_of_scope_replies(catalogue, context.topic)
+    return [menu(catalogue)]

@@ -15,14 +15,14 @@ from typing import Any
 
 from bot.adjacent import find_adjacent
 from bot.callback import expected_call
-from bot.content.answers import Reply, answer
+from bot.content.answers import Reply
 from bot.content.editing import check, with_value
 from bot.content.hours import Moment
 from bot.content.loader import GENERAL, Catalogue, catalogue_from_documents
 from bot.content.models import Service, UrgentKind
-from bot.conversation import Context, out_of_scope_replies, read_question, which_service
+from bot.conversation import Context, out_of_scope_replies, read_question, replies_to
 from bot.safety import urgent_replies
-from bot.topics import intent_of, menu
+from bot.topics import intent_of
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,9 @@ def resident_replies(
     catalogue: Catalogue, service: Service, text: str, now: datetime, staleness_days: int
 ) -> list[Reply]:
     """The replies to a first message about `service`, as the action server builds them."""
-    reading = read_question(catalogue, intent_of(service), text, {}, Context())
-    if reading.question is None:
-        return [which_service(catalogue, reading)] if reading.candidates else [menu(catalogue)]
-    return answer(catalogue, reading.question, now, staleness_days)
+    context = Context()
+    reading = read_question(catalogue, intent_of(service), text, {}, context)
+    return replies_to(catalogue, reading, context, now, staleness_days)
 
 
 def examples(
