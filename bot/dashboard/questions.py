@@ -21,9 +21,10 @@ from sanic.response import HTTPResponse
 from bot import senders
 from bot.adjacent import TOPICS
 from bot.content.matching import normalise
+from bot.content.models import ServiceId
 from bot.content.review import FIELD_NAMES
 from bot.conversation import OTHER, URGENT
-from bot.dashboard.present import channel_label, channel_name, topic_label
+from bot.dashboard.present import TOPIC_LABELS, channel_label, channel_name, topic_label
 from bot.dashboard.web import actor, off_loop, render, services, staff_page
 from bot.settings import PROJECT_ROOT
 from bot.store.insight import NOT_OURS, Reviewed, ReviewRepository, Said, read_messages
@@ -42,10 +43,8 @@ MAX_CODES = 50
 GROUP_ID = re.compile(r"[0-9a-f]{16}")
 # Intents in plain Dutch for staff; an intent missing here shows its own name.
 INTENT_LABELS = {
-    "ask_dienstencentrum": "Dienstencentrum",
-    "ask_minder_mobielen": "Minder Mobielen Centrale",
-    "ask_menstruatie": "Gratis maandverband",
-    "ask_woonclub": "Woonclub",
+    # The service questions by the services' own names, as in the inbox.
+    **{f"ask_{service.value}": TOPIC_LABELS[service.value] for service in ServiceId},
     "ask_followup": "Nog een vraag over hetzelfde (en morgen? wat kost dat?)",
     "other_language": "Andere taal",
     "request_callback": "Wil met een mens spreken",
