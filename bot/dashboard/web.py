@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from bot.content.live import LiveCatalogue
 from bot.content.review import review, todo
 from bot.dashboard.auth import Logins, Passwords
-from bot.dashboard.present import row
+from bot.dashboard.present import late_from
 from bot.settings import Settings
 from bot.store.content import ContentRepository
 from bot.store.repository import REFERENCE_ALPHABET, REFERENCE_PREFIX, CallbackRepository
@@ -76,13 +76,14 @@ class Services:
         catalogue = await self.catalogue.current()
         now = self.clock()
         facts = review(catalogue, now.date(), self.settings.staleness_days)
-        waiting = await off_loop(self.requests.open_requests)
+        summary = await off_loop(self.requests.open_summary)
         hours, zone = catalogue.general.contact.hours, self.settings.timezone
-        return Badges(
-            len(waiting),
-            sum(row(record, hours, now, zone).overdue for record in waiting),
-            todo(facts).count,
-        )
+        cutoffs = {
+            moment: late_from(hours, moment, oldest, now, zone)
+            for moment, oldest in summary.oldest.items()
+        }
+        late = await off_loop(self.requests.count_late, cutoffs, now.astimezone(zone).date())
+        return Badges(summary.total, late, todo(facts).count)
 
 
 def services(request: Request) -> Services:

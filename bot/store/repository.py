@@ -130,6 +130,14 @@ class Filters:
 
 
 @dataclass(frozen=True)
+class OpenSummary:
+    total: int
+    # The creation time of the oldest open request per preferred moment, leaving out those
+    # to call again on a chosen day.
+    oldest: dict[str, datetime]
+
+
+@dataclass(frozen=True)
 class Page:
     records: list[CallbackRecord]
     total: int
@@ -433,15 +441,51 @@ class CallbackRepository:
             ).mappings()
             return [CallbackRecord.of(row) for row in rows]
 
-    def open_requests(self) -> list[CallbackRecord]:
-        """Requests nobody has finished yet, oldest first (the counts in the dashboard menu)."""
+    def _open(self) -> Any:
+        return callback_request.c.status.in_(OPEN_STATUSES)
+
+    def _again_on_a_day(self) -> Any:
+        """Open requests staff chose to call again on a day: late after that day, not by the
+        moment the resident chose."""
+        return and_(
+            callback_request.c.status == Status.opnieuw_bellen.value,
+            callback_request.c.call_again_on.is_not(None),
+        )
+
+    def open_summary(self) -> OpenSummary:
+        """How many requests are open, and per preferred moment the oldest one still waiting
+        for the promised call: what the menu's late count starts from, without loading rows."""
         with self._engine.connect() as connection:
-            rows = connection.execute(
-                select(callback_request)
-                .where(callback_request.c.status.in_(OPEN_STATUSES))
-                .order_by(callback_request.c.created_at, callback_request.c.id)
-            ).mappings()
-            return [CallbackRecord.of(row) for row in rows]
+            total = connection.execute(
+                select(func.count()).select_from(callback_request).where(self._open())
+            ).scalar_one()
+            oldest = connection.execute(
+                select(callback_request.c.preferred_moment, func.min(callback_request.c.created_at))
+                .where(self._open(), ~self._again_on_a_day())
+                .group_by(callback_request.c.preferred_moment)
+            ).all()
+        return OpenSummary(int(total), {moment: first for moment, first in oldest})
+
+    def count_late(self, made_before: Mapping[str, datetime], today: date) -> int:
+        """Open requests made before their moment's cutoff in `made_before` (so past the
+        promised call), plus those to call again on a day before `today`."""
+        by_moment = [
+            and_(
+                callback_request.c.preferred_moment == moment,
+                callback_request.c.created_at < cutoff,
+            )
+            for moment, cutoff in made_before.items()
+        ]
+        late = or_(
+            and_(~self._again_on_a_day(), or_(false(), *by_moment)),
+            and_(self._again_on_a_day(), callback_request.c.call_again_on < today),
+        )
+        with self._engine.connect() as connection:
+            return int(
+                connection.execute(
+                    select(func.count()).select_from(callback_request).where(self._open(), late)
+                ).scalar_one()
+            )
 
     def values_in_use(self) -> dict[str, list[str]]:
         """The channels and topics that occur, for the inbox filters."""

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import senders
+from bot.content.hours import Moment
 from bot.content.loader import load_catalogue
 from bot.content.models import Hours
 from bot.content.review import review
@@ -18,6 +19,7 @@ from bot.dashboard.present import (
     can_claim,
     channel_label,
     channel_name,
+    late_from,
     payload_label,
     read_day,
     row,
@@ -34,7 +36,8 @@ from bot.dashboard.reports import (
     export_csv,
 )
 from bot.dashboard.statistics import compute, duration_text
-from bot.store.repository import AuditEntry, CallbackRecord, Status
+from bot.store.db import make_engine, migrate
+from bot.store.repository import AuditEntry, CallbackRecord, CallbackRepository, NewCallback, Status
 from tests.helpers import CONTENT, TEST_HOURS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -296,3 +299,41 @@ def test_csv_cells_never_start_a_formula(value: object, cell: str) -> None:
 def test_only_known_channels_are_shown(stored: str, shown: str) -> None:
     assert channel_label(stored) == shown
     assert channel_name(stored) in (*senders.CHANNELS, senders.OTHER)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["office hours known", "unknown"])
+def test_the_late_count_in_the_menu_is_the_count_of_late_rows(tmp_path: Path, known: bool) -> None:
+    """The menu counts late requests in the database from one cutoff per moment; it must
+    agree with the inbox's own flag, row by row, at every moment of a fortnight."""
+    hours = Hours.parse_obj(
+        TEST_HOURS if known else {"weekly": None, "source": "x-test", "checked": "2026-11-01"}
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'hulpbot.db'}")
+    migrate(engine)
+    repository = CallbackRepository(engine)
+    start = datetime(2026, 11, 16, 7, 13, tzinfo=timezone.utc)
+    statuses = [Status.nieuw, Status.in_behandeling, Status.niet_bereikbaar, Status.gebeld]
+    for i in range(60):
+        made = start + timedelta(hours=5 * i + i % 7, minutes=17 * i % 60)
+        new = NewCallback(
+            f"k{i}", "web", f"s{i}", "+32470123456", None, list(Moment)[i % 3].value, "woonclub", ""
+        )
+        reference = repository.save(new, made).record.reference
+        if i % 5 == 4:
+            again = made.date() + timedelta(days=i % 3)
+            repository.set_status(reference, Status.opnieuw_bellen, "bram", made, again)
+        elif i % 4:
+            repository.set_status(reference, statuses[i % 4], "bram", made)
+    records = repository.since(start)
+    seen = set()
+    for step in range(0, 15 * 24, 5):
+        now = start + timedelta(hours=step, minutes=step % 60)
+        summary = repository.open_summary()
+        cutoffs = {
+            moment: late_from(hours, moment, oldest, now, BRUSSELS)
+            for moment, oldest in summary.oldest.items()
+        }
+        counted = repository.count_late(cutoffs, now.astimezone(BRUSSELS).date())
+        assert counted == sum(row(r, hours, now, BRUSSELS).overdue for r in records), now
+        seen.add(counted)
+    assert len(seen) > 5, seen  # the fortnight saw few and many late requests

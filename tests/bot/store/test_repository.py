@@ -16,6 +16,7 @@ from bot.store.repository import (
     Filters,
     NeedsDate,
     NewCallback,
+    OpenSummary,
     Status,
     UnknownRequest,
 )
@@ -247,7 +248,10 @@ def test_call_again_needs_a_day_and_stays_open_until_someone_calls(engine: Engin
     again = repository.get(reference)
     assert again is not None and (again.status, again.call_again_on) == ("opnieuw bellen", friday)
     assert again.called_at == NOW and again.closed_at is None and again.call_attempts == 0
-    assert [r.reference for r in repository.open_requests()] == [reference]
+    # Open, and late only once its day has passed, whatever moment the resident chose.
+    assert repository.open_summary() == OpenSummary(1, {})
+    assert repository.count_late({}, friday) == 0
+    assert repository.count_late({}, friday + timedelta(days=1)) == 1
     assert repository.open_request("rest", "alice") == again
     detail = repository.detail(reference)
     assert detail is not None and detail.audit[-1].detail == "nieuw → opnieuw bellen op 27-11-2026"
@@ -259,7 +263,7 @@ def test_call_again_needs_a_day_and_stays_open_until_someone_calls(engine: Engin
     repository.set_status(reference, Status.gebeld, "bram", NOW, friday)  # day ignored
     called = repository.get(reference)
     assert called is not None and called.call_again_on is None
-    assert repository.open_requests() == []
+    assert repository.open_summary() == OpenSummary(0, {})
 
 
 def test_urgent_is_stored_and_open_urgent_requests_come_first_when_asked(engine: Engine) -> None:
