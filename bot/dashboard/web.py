@@ -19,6 +19,7 @@ from sanic.response import BaseHTTPResponse, HTTPResponse
 from sqlalchemy.engine import Engine
 
 from bot.content.live import LiveCatalogue
+from bot.content.loader import Catalogue
 from bot.content.review import review, todo
 from bot.dashboard.auth import Logins, Passwords
 from bot.dashboard.present import late_from
@@ -72,17 +73,20 @@ class Services:
         return timedelta(minutes=self.settings.dashboard_idle_minutes)
 
     async def badges(self) -> Badges:
-        """What is waiting: open and overdue requests, facts to fill in or re-check."""
+        """What is waiting: open and overdue requests, facts to fill in or re-check. Runs for
+        every page, so all of it happens in one trip to a thread."""
         catalogue = await self.catalogue.current()
-        now = self.clock()
-        facts = review(catalogue, now.date(), self.settings.staleness_days)
-        summary = await off_loop(self.requests.open_summary)
+        return await off_loop(self._badges, catalogue, self.clock())
+
+    def _badges(self, catalogue: Catalogue, now: datetime) -> Badges:
+        summary = self.requests.open_summary()
         hours, zone = catalogue.general.contact.hours, self.settings.timezone
         cutoffs = {
             moment: late_from(hours, moment, oldest, now, zone)
             for moment, oldest in summary.oldest.items()
         }
-        late = await off_loop(self.requests.count_late, cutoffs, now.astimezone(zone).date())
+        late = self.requests.count_late(cutoffs, now.astimezone(zone).date())
+        facts = review(catalogue, now.date(), self.settings.staleness_days)
         return Badges(summary.total, late, todo(facts).count)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -85,6 +86,10 @@ callback_request = Table(
     Column("urgent", Boolean, nullable=False, server_default=false()),
     # "opnieuw bellen": the day staff plan to call again.
     Column("call_again_on", Date),
+    # The menu counts open and late requests on every dashboard page from this index alone.
+    Index(
+        "ix_callback_request_waiting", "status", "preferred_moment", "created_at", "call_again_on"
+    ),
     # When phone, name and excerpt were removed after the retention period.
     Column("purged_at", UtcDateTime),
 )

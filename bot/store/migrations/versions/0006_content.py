@@ -52,6 +52,11 @@ def upgrade() -> None:
             sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.add_column(sa.Column("call_again_on", sa.Date()))
+    op.create_index(
+        "ix_callback_request_waiting",
+        "callback_request",
+        ["status", "preferred_moment", "created_at", "call_again_on"],
+    )
     with op.batch_alter_table("staff_account") as batch:
         batch.add_column(
             sa.Column("can_edit_content", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -61,6 +66,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("staff_account") as batch:
         batch.drop_column("can_edit_content")
+    op.drop_index("ix_callback_request_waiting", "callback_request")
     with op.batch_alter_table("callback_request") as batch:
         batch.drop_column("call_again_on")
         batch.drop_column("urgent")
