@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeGuard
 
 from bot.content.answers import Button, Reply, day_phrase
 from bot.content.hours import Moment, call_slot
@@ -311,11 +311,12 @@ FIX_QUESTION = Reply(
 
 
 # Channels that know the resident's number for certain (the channel is read from the
-# conversation id our channels make; the web channel passes no metadata at all).
+# conversation id our channels make; the web channel passes only a referral code).
 CHANNELS_THAT_KNOW_THE_NUMBER = {SMS, TELEGRAM}
 # Channels with a button that shares the resident's own number.
 CHANNELS_THAT_SHARE_CONTACTS = {TELEGRAM}
-# A referring organisation's code (from a Telegram deep link or a shared web link).
+# A referring organisation's code: from a Telegram deep link (Telegram's own rule for what may
+# follow ?start=), a shared web link (?via=) or an SMS that starts with "START CODE".
 REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 OTHER_NUMBER = "ander nummer"
 
@@ -344,11 +345,15 @@ def read_phone(text: str, known: str | None) -> str | None:
     return find_phone(text)
 
 
+def valid_referral(value: object) -> TypeGuard[str]:
+    return isinstance(value, str) and REFERRAL_CODE.match(value) is not None
+
+
 def referral_code(metadata: Iterable[dict[str, object] | None]) -> str | None:
     """The newest valid referral code the channel attached to the resident's messages."""
     for item in metadata:
         value = (item or {}).get("referral_code")
-        if isinstance(value, str) and REFERRAL_CODE.match(value):
+        if valid_referral(value):
             return value
     return None
 

@@ -111,6 +111,10 @@ class Settings:
     web_embed_origins: tuple[str, ...]
     # The bot's Telegram username, for t.me links on the share page.
     telegram_bot_username: str | None
+    # Who hands out the flyer on /delen (its sender line), and an optional logo file (PNG, SVG
+    # or JPEG) printed next to it.
+    org_name: str
+    org_logo: Path | None
     # Only for the test suite: run the database tests on this PostgreSQL too.
     test_postgres_url: str | None
 
@@ -191,6 +195,8 @@ class Settings:
                 if o.strip()
             ),
             telegram_bot_username=env.get("HULPBOT_TELEGRAM_BOT_USERNAME") or None,
+            org_name=env.get("HULPBOT_ORG_NAME") or "Stad Mechelen - Sociaal Huis",
+            org_logo=Path(env["HULPBOT_ORG_LOGO"]) if env.get("HULPBOT_ORG_LOGO") else None,
             test_postgres_url=env.get("TEST_POSTGRES_URL") or None,
         )
 

@@ -41,6 +41,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.callback import valid_referral
 from bot.channels.base import OwnChannel
 from bot.channels.text import capped, split_message
 from bot.senders import TELEGRAM, telegram_chat, telegram_sender
@@ -60,8 +61,6 @@ SHARE_PHONE = "Deel mijn nummer"
 NON_TEXT = "Ik kan alleen tekst lezen. Typ je vraag, of vraag dat we je bellen."
 NOT_YOUR_NUMBER = "Dat is niet jouw nummer. Deel je eigen nummer met de knop, of typ je nummer."
 CALLBACK_BUTTON = ("Bel mij terug", "/request_callback")
-# What a referring organisation may put after t.me/<bot>?start= (Telegram's own rule).
-REFERRAL_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 # Commands we understand, as what Rasa receives.
 COMMANDS = {"/start": "/greet", "/help": "/help", "/stop": "stop"}
@@ -446,7 +445,7 @@ class TelegramInput(OwnChannel):
             return text, {}
         command, _, argument = text.partition(" ")
         command = command.split("@", 1)[0].lower()
-        if command == "/start" and REFERRAL_CODE.match(argument.strip()):
+        if command == "/start" and valid_referral(argument.strip()):
             return COMMANDS[command], {"referral_code": argument.strip()}
         if command in COMMANDS:
             return COMMANDS[command], {}

@@ -4,9 +4,12 @@ Rasa's bundled REST channel lets any caller pick the conversation id, the channe
 metadata such as a "vouched" phone number. This one answers only a caller with our
 internal token (the web app), makes the id itself ("web:" + the browser's random id, so it
 can never reach a Telegram or SMS conversation), ignores any channel or metadata in the
-body, trims long messages, and always answers: the apology when Rasa fails.
+body, trims long messages, and always answers: the apology when Rasa fails. The one thing
+it takes besides the message is the code of the organisation that shared the link
+(`/chat?via=CODE`), kept with the message like Telegram's /start code.
 
-POST /webhooks/web/webhook {"sender": "<8-64 letters, digits, - or _>", "message": "..."}
+POST /webhooks/web/webhook {"sender": "<8-64 letters, digits, - or _>", "message": "...",
+"referral_code": "<optional, letters, digits, - or _>"}
 with `Authorization: Bearer <HULPBOT_INTERNAL_TOKEN>`; the reply is Rasa's REST format.
 """
 
@@ -21,6 +24,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.apology import apology
+from bot.callback import valid_referral
 from bot.channels.base import OwnChannel
 from bot.channels.text import capped
 from bot.internal import authorised
@@ -48,17 +52,27 @@ class WebInput(OwnChannel):
                 return response.json({"error": "sender: 8-64 letters or digits"}, status=400)
             if not isinstance(text, str):
                 return response.json({"error": "message: text needed"}, status=400)
-            return response.json(await self.answer(web_sender(sender), text, on_new_message))
+            code = body.get("referral_code")
+            metadata = {"referral_code": code} if valid_referral(code) else None
+            return response.json(
+                await self.answer(web_sender(sender), text, on_new_message, metadata)
+            )
 
         return bp
 
     async def answer(
-        self, sender_id: str, text: str, on_new_message: OnNewMessage
+        self,
+        sender_id: str,
+        text: str,
+        on_new_message: OnNewMessage,
+        metadata: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         said, note = capped(text)
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(said, collector, sender_id, input_channel=WEB))
+            await on_new_message(
+                UserMessage(said, collector, sender_id, input_channel=WEB, metadata=metadata)
+            )
         except Exception:
             log.exception("A web message could not be handled")
             collector.messages.clear()

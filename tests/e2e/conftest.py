@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from bot.senders import web_sender
 from bot.servers import Server, action_server, free_port, rasa_server, web_server, write_endpoints
@@ -35,6 +35,12 @@ RASA_LOG = ARTIFACTS / "rasa-server.log"
 TELEGRAM_TOKEN = "123456:TEST-webhook"
 TELEGRAM_SECRET = "test-secret_42"
 SMS_NUMBER = "+32460000001"
+# The web app's browser tests: a phone's size, the bot's Telegram name on the share page, and
+# the one other site (origin) allowed to embed the widget.
+PHONE = {"width": 360, "height": 740}
+BOT_USERNAME = "hulpbot_test_bot"
+EMBED_PORT = free_port()
+EMBED_ORIGIN = f"http://127.0.0.1:{EMBED_PORT}"
 TWILIO_SID = "AC" + "0" * 32
 TWILIO_TOKEN = "twilio-test-auth-token"
 SMS_DAILY_CAP = 14
@@ -261,3 +267,29 @@ def browser() -> Iterator[Browser]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def site(assistant: Assistant) -> Iterator[Server]:
+    """The residents' web app in front of the session's assistant (one per test module)."""
+    port = free_port()
+    env = {
+        **assistant.env,
+        "HULPBOT_RASA_URL": assistant.url,
+        "HULPBOT_WEB_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "HULPBOT_WEB_EMBED_ORIGINS": EMBED_ORIGIN,
+        "HULPBOT_TELEGRAM_BOT_USERNAME": BOT_USERNAME,
+    }
+    with web_server(port, ARTIFACTS / "web.log", env) as server:
+        yield server
+
+
+@pytest.fixture
+def phone_page(browser: Browser, site: Server) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh phone-sized browser; every URL it requests is collected."""
+    context = browser.new_context(viewport=PHONE, locale="nl-BE")
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    yield page, requested
+    context.close()

@@ -7,63 +7,19 @@ zbarimg. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from aiohttp import web
 from playwright.sync_api import Browser, Page, expect
 
-from bot.servers import Server, free_port, web_server
+from bot.servers import Server
 from tests.e2e.browser import serious_accessibility_problems
-from tests.e2e.conftest import ARTIFACTS, SMS_NUMBER, Assistant
+from tests.e2e.conftest import EMBED_ORIGIN, EMBED_PORT
+from tests.e2e.web import FOCUSED, answers, shot
 from tests.fakes.server import serve_aiohttp
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 360, "height": 740}
-BOT_USERNAME = "hulpbot_test_bot"
-EMBED_PORT = free_port()
-EMBED_ORIGIN = f"http://127.0.0.1:{EMBED_PORT}"
-# What a screen reader would call the focused control.
-FOCUSED = (
-    "(e => e.getAttribute('aria-label') || e.textContent.trim() || e.id)(document.activeElement)"
-)
-
-
-@pytest.fixture(scope="module")
-def site(assistant: Assistant) -> Iterator[Server]:
-    port = free_port()
-    env = {
-        **assistant.env,
-        "HULPBOT_RASA_URL": assistant.url,
-        "HULPBOT_WEB_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "HULPBOT_WEB_EMBED_ORIGINS": EMBED_ORIGIN,
-        "HULPBOT_TELEGRAM_BOT_USERNAME": BOT_USERNAME,
-    }
-    with web_server(port, ARTIFACTS / "web.log", env) as server:
-        yield server
-
-
-@pytest.fixture
-def phone_page(browser: Browser, site: Server) -> Iterator[tuple[Page, list[str]]]:
-    """A fresh phone-sized browser; every URL it requests is collected."""
-    context = browser.new_context(viewport=PHONE, locale="nl-BE")
-    page = context.new_page()
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    yield page, requested
-    context.close()
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"web-{name}.png"), full_page=True)
-
-
-def answers(page: Page) -> str:
-    return " ".join(page.locator("#gesprek li.hulpbot").all_inner_texts())
 
 
 def test_chat_answers_buttons_history_keyboard_and_accessibility(
@@ -171,42 +127,3 @@ def test_widget_embedded_on_an_allowed_site(
     expect(chat.locator("#gesprek li.hulpbot").nth(1)).to_contain_text("gratis")
     shot(page, "3-embedded")
     context.close()
-
-
-def decode_qr(image: Path) -> str:
-    result = subprocess.run(
-        ["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
-
-
-def test_share_page_qr_codes_hold_the_links_and_print_as_a_flyer(
-    phone_page: tuple[Page, list[str]], site: Server
-) -> None:
-    page, requested = phone_page
-    page.set_viewport_size({"width": 900, "height": 1200})
-    page.goto(f"{site.url}/delen")
-    page.get_by_label("Code van je organisatie (voor de Telegram-link)").fill("CAW-Mechelen")
-    page.get_by_role("button", name="Maak de links").click()
-    expected = {
-        f"https://t.me/{BOT_USERNAME}?start=CAW-Mechelen",
-        f"SMSTO:{SMS_NUMBER}:Hallo",
-        f"{site.url}/chat",
-    }
-    figures = page.locator("figure.link")
-    found = set()
-    for index in range(figures.count()):
-        figure = figures.nth(index)
-        image = ARTIFACTS / f"web-qr-{index}.png"
-        figure.locator("svg").screenshot(path=str(image))
-        decoded = decode_qr(image)
-        assert decoded == figure.get_attribute("data-link")
-        found.add(decoded)
-    assert found == expected
-    assert serious_accessibility_problems(page) == []
-    shot(page, "4-share")
-    page.emulate_media(media="print")
-    expect(page.get_by_role("heading", name="De Hulpbot delen")).to_be_hidden()
-    page.pdf(path=str(ARTIFACTS / "web-flyer.pdf"), format="A4", print_background=True)
-    assert [url for url in requested if not url.startswith(site.url)] == []

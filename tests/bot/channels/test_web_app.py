@@ -23,6 +23,7 @@ def settings() -> Settings:
     return replace(
         Settings.from_env({}),
         rasa_url=f"http://127.0.0.1:{free_port()}",  # nothing listens there
+        database_url="sqlite://",  # no content tables: the page reads the files
         web_embed_origins=(ALLOWED,),
         web_public_url="https://hulpbot.example",
         telegram_bot_username=None,
