@@ -39,10 +39,11 @@ MAX_BODY = 16 * 1024
 log = logging.getLogger(__name__)
 # What a site that may not embed the chat gets for /widget.js: no button, one line for its
 # developers.
-WIDGET_REFUSED = (
-    'console.info("Hulpbot: deze website mag de chat niet tonen. '
-    'Vraag de stad om haar toe te voegen aan HULPBOT_WEB_EMBED_ORIGINS.");\n'
+REFUSED = (
+    "Hulpbot: deze website mag de chat niet tonen. "
+    "Vraag de stad om haar toe te voegen aan HULPBOT_WEB_EMBED_ORIGINS."
 )
+WIDGET_REFUSED = f"console.info({json.dumps(REFUSED)});\n"
 
 
 def origin_of(url: str | None) -> str | None:
@@ -76,6 +77,7 @@ def chat_blueprint(
         .read_text(encoding="utf-8")
         .replace("__HULPBOT_ORIGIN__", settings.web_public_url)
         .replace('"__HULPBOT_ALLOWED__"', json.dumps(sorted(o for o in allowed if o)))
+        .replace('"__HULPBOT_REFUSED__"', json.dumps(REFUSED))
     )
 
     @bp.get("/widget.js")

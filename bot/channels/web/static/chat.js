@@ -6,6 +6,10 @@
 (function () {
   const SESSION = "hulpbot-sessie";
   const HISTORY = "hulpbot-gesprek";
+  // The code of the organisation whose link the resident opened (/chat?via=CODE), kept for the
+  // next visits too, so a call-back request says who sent them.
+  const VIA = "hulpbot-via";
+  const REFERRAL_CODE = /^[A-Za-z0-9_-]{1,64}$/;
   const list = document.getElementById("gesprek");
   const form = document.getElementById("vraag");
   const input = document.getElementById("tekst");
@@ -17,6 +21,12 @@
       localStorage.setItem(SESSION, id);
     }
     return id;
+  }
+
+  function referral() {
+    const given = new URLSearchParams(window.location.search).get("via");
+    if (given && REFERRAL_CODE.test(given)) { localStorage.setItem(VIA, given); }
+    return localStorage.getItem(VIA);
   }
 
   function history() {
@@ -97,7 +107,7 @@
       const reply = await fetch("/api/bericht", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender: sessionId(), message: message }),
+        body: JSON.stringify({ sender: sessionId(), message: message, via: referral() }),
       });
       const data = reply.ok ? await reply.json() : {};
       messages = (data.messages || []).filter(function (m) { return m.text; });

@@ -1,9 +1,16 @@
 // Hulpbot widget: <script src="https://HULPBOT/widget.js" defer></script> on any page of a site
 // on the allow-list adds a "Chat met de Hulpbot" button that opens the chat in a frame.
+// Elsewhere the chat would refuse to show in the frame (its frame-ancestors policy), so the
+// script adds nothing there and says why in one console line.
 "use strict";
 
 (function () {
   const origin = "__HULPBOT_ORIGIN__";
+  const allowed = "__HULPBOT_ALLOWED__";
+  if (allowed.indexOf(window.location.origin) < 0) {
+    console.info("__HULPBOT_REFUSED__");
+    return;
+  }
   const button = document.createElement("button");
   button.type = "button";
   button.textContent = "Chat met de Hulpbot";
