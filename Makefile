@@ -14,7 +14,7 @@ MODEL  := models/hulpbot.tar.gz
 TRAIN_INPUTS := config.yml domain.yml data/rules.yml data/stories.yml \
 	$(wildcard data/nlu/*.yml) bot/nlu/components.py bot/safety.py
 
-.PHONY: help install train run shell test lint bench clean
+.PHONY: help install train run shell test lint bench clean system-packages
 
 help:
 	@echo "make run    install, train if needed, start the assistant (Ctrl-C stops it)"
@@ -29,10 +29,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@touch $@
 
+# Debian packages the tests need (Chromium, npm, zbar, nginx): installed when run as root,
+# else the exact apt-get line is printed.
+system-packages:
+	@scripts/ensure-system-packages
+
 # Test tools from npm (axe-core, injected into pages by the browser tests).
 AXE := node_modules/axe-core/axe.min.js
-$(AXE): package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js) is needed for the browser tests: apt-get install nodejs npm" >&2; exit 1; }
+$(AXE): package.json package-lock.json | system-packages
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
@@ -70,7 +74,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: install train lint $(AXE)
+test: system-packages install train lint $(AXE)
 	$(PY) -m pytest
 
 bench: install train

@@ -203,11 +203,11 @@ FAILED = "Sorry, het is niet gelukt om je vraag te bewaren."
 
 
 def saved_text(reference: str) -> str:
-    return f"Gelukt! Je nummer is {reference}."
+    return f"Gelukt! Je code is {reference}."
 
 
 def already_open_text(reference: str) -> str:
-    return f"Je vroeg al om terug te bellen. Je nummer is {reference}."
+    return f"Je vroeg al om terug te bellen. Je code is {reference}."
 
 
 def _plain(text: str) -> str:

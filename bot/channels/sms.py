@@ -10,7 +10,8 @@ The conversation id is a keyed hash of the number (bot/senders.py), never the nu
 
 A turn's replies are collected and sent as one text, buttons as numbered options, in
 GSM-7 parts of at most two segments. STOP ends all messages until START; each number has
-a daily cap.
+a daily cap. "START CODE" (the text a social worker's link or QR code fills in) also starts,
+and keeps CODE with the message as the referring organisation, like Telegram's /start CODE.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from bot.callback import valid_referral
 from bot.channels.base import OwnChannel
 from bot.channels.sms_text import chosen_payload, sms_parts, with_options
 from bot.channels.text import capped
@@ -49,6 +51,15 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 STOP_WORDS = {"stop", "uit", "stop alles", "stopalles"}
 START_WORDS = {"start"}
+
+
+def start_code(text: str) -> str | None:
+    """CODE in "START CODE", the first message a shared SMS link fills in; else None."""
+    word, _, code = text.strip().partition(" ")
+    code = code.strip()
+    return code if normalise(word) in START_WORDS and valid_referral(code) else None
+
+
 STOPPED = "Je krijgt geen sms meer van de Hulpbot. Stuur START om weer te beginnen."
 CAP_REACHED = "Je kreeg vandaag veel berichten van de Hulpbot. Morgen kan je weer vragen stellen."
 SIGNATURE_HEADER = "X-Hulpbot-Signature"
@@ -262,9 +273,10 @@ class SmsInput(OwnChannel):
                 await asyncio.to_thread(store.opt_out, sender, now)
                 await self._send(sender, STOPPED, [], ignore_opt_out=True)
                 return
-            if said in START_WORDS:
+            code = start_code(incoming.text)
+            if said in START_WORDS or code:
                 await asyncio.to_thread(store.opt_in, sender)
-                await self._converse(sender, "/greet", on_new_message)
+                await self._converse(sender, "/greet", on_new_message, code)
                 return
             if await asyncio.to_thread(store.opted_out, sender):
                 return
@@ -290,17 +302,20 @@ class SmsInput(OwnChannel):
         except SendFailed as exc:
             log.error("SMS apology not sent: %s", exc)
 
-    async def _converse(self, sender: str, text: str, on_new_message: OnNewMessage) -> None:
+    async def _converse(
+        self, sender: str, text: str, on_new_message: OnNewMessage, referral: str | None = None
+    ) -> None:
         """Let Rasa answer, then send the whole turn as one text."""
         said, note = capped(text)
         collector = CollectingOutputChannel()
+        metadata = {"phone": sender, **({"referral_code": referral} if referral else {})}
         await on_new_message(
             UserMessage(
                 said,
                 collector,
                 sms_sender(sender, self._settings.sender_key),
                 input_channel=self.name(),
-                metadata={"phone": sender},
+                metadata=metadata,
             )
         )
         texts = [m["text"] for m in collector.messages if m.get("text")]

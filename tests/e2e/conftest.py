@@ -260,7 +260,7 @@ def own_servers(
 def browser() -> Iterator[Browser]:
     """Debian's headless Chromium (never a browser downloaded by a test tool)."""
     if not CHROMIUM.exists() or not AXE.exists():
-        pytest.fail("Browser tests need apt-get install chromium chromium-driver, and npm ci")
+        pytest.fail("Browser tests need Chromium and axe-core: make test installs them")
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

@@ -117,7 +117,7 @@ def test_a_retried_submission_stores_one_request(tmp_path: Path) -> None:
         first = post_json(f"{server.url}/webhook", submit_body("rest:retry-test:abc"))
         again = post_json(f"{server.url}/webhook", submit_body("rest:retry-test:abc"))
     said = [[r["text"] for r in result["responses"]] for result in (first, again)]
-    assert said[0][0].startswith("Gelukt! Je nummer is MB-")
+    assert said[0][0].startswith("Gelukt! Je code is MB-")
     assert said[0] == said[1]  # the same reference, not a second request
     engine = make_engine(f"sqlite:///{database}")
     with engine.connect() as connection:

@@ -49,12 +49,12 @@ def test_happy_path_saves_before_saying_gelukt(
         "Onderwerp: de Woonclub.",
     ]
     done = texts(resident.say("ja"))
-    assert done[0].startswith("Gelukt! Je nummer is MB-")
+    assert done[0].startswith("Gelukt! Je code is MB-")
     # The fixed clock is Tuesday 10:00; the test office hours run until 16:00.
     assert done[1] == "We bellen je vandaag in de voormiddag."
     record = repository.open_request("web", resident.sender)
     assert record is not None
-    assert done[0] == f"Gelukt! Je nummer is {record.reference}."
+    assert done[0] == f"Gelukt! Je code is {record.reference}."
     assert (record.phone, record.name, record.preferred_moment, record.topic) == (
         "+32470123456",
         "Fatima",
@@ -148,10 +148,10 @@ def test_open_request_is_not_duplicated(
     first: CallbackRecord | None = repository.open_request("web", resident.sender)
     assert first is not None
     again = texts(resident.say("bel mij terug"))
-    assert again[0] == f"Je vroeg al om terug te bellen. Je nummer is {first.reference}."
+    assert again[0] == f"Je vroeg al om terug te bellen. Je code is {first.reference}."
     assert again[-1] == "Wanneer bellen we je het best?"
     done = texts(resident.say("namiddag"))
-    assert done[0] == f"Gelukt! Je nummer is {first.reference}."
+    assert done[0] == f"Gelukt! Je code is {first.reference}."
     assert rows_for(assistant, resident.sender) == 1
     changed = repository.get(first.reference)
     assert changed is not None and changed.preferred_moment == "namiddag"

@@ -18,7 +18,7 @@ from bot.channels.sms import CAP_REACHED, STOPPED
 from bot.channels.sms_text import segments
 from bot.senders import sms_sender
 from bot.store.db import make_engine
-from bot.store.repository import CallbackRepository
+from bot.store.repository import CallbackRecord, CallbackRepository
 from tests.e2e.conftest import (
     RASA_LOG,
     SENDER_KEY,
@@ -95,9 +95,8 @@ def test_numbered_options_answered_by_number_or_by_word(texter: Texter) -> None:
     assert any("Woonclub" in t for t in texter.texts("woonclub"))
 
 
-def test_a_callback_confirmed_with_the_senders_own_number(
-    texter: Texter, assistant: Assistant
-) -> None:
+def ask_callback(texter: Texter) -> CallbackRecord:
+    """Ask to be called back on the sender's own number; the stored request."""
     texter.texts("bel mij terug")
     question = texter.texts("1")[-1]  # consent: 1 = Ja
     shown = f"0{texter.number[3:6]} {texter.number[6:8]} {texter.number[8:10]} {texter.number[10:]}"
@@ -108,12 +107,24 @@ def test_a_callback_confirmed_with_the_senders_own_number(
     texter.texts("2")  # namiddag
     texter.texts("iets anders")
     done = texter.texts("1")  # Klopt dit? 1 = Ja
-    assert any(t.startswith("Gelukt! Je nummer is MB-") for t in done)
-    engine = make_engine(assistant.database_url)
+    assert any(t.startswith("Gelukt! Je code is MB-") for t in done)
+    engine = make_engine(texter.assistant.database_url)
     record = CallbackRepository(engine).open_request("sms", sms_sender(texter.number, SENDER_KEY))
     engine.dispose()
     assert record is not None and record.phone == texter.number
-    assert record.preferred_moment == "namiddag"
+    return record
+
+
+def test_a_callback_confirmed_with_the_senders_own_number(texter: Texter) -> None:
+    record = ask_callback(texter)
+    assert record.preferred_moment == "namiddag" and record.referral_code is None
+
+
+def test_start_with_an_organisations_code_marks_the_request(texter: Texter) -> None:
+    """What the share page's SMS link fills in: "START CODE"; the code ends on the request."""
+    assert texter.texts("START CAW-Test")[0].startswith("Dag! Ik ben de Hulpbot")
+    texter.texts("wanneer is de woonclub")
+    assert ask_callback(texter).referral_code == "CAW-Test"
 
 
 def test_stop_ends_all_messages_until_start(texter: Texter) -> None:

@@ -197,7 +197,7 @@ def test_sharing_ones_own_contact_fills_the_phone_and_the_code_reaches_the_reque
     user.says_and_waits("voormiddag")
     user.says_and_waits("iets anders")
     done = user.says_and_waits("ja")
-    assert any(t.startswith("Gelukt! Je nummer is MB-") for t in done)
+    assert any(t.startswith("Gelukt! Je code is MB-") for t in done)
     # The contact keyboard goes away with the first message that has no buttons of its own.
     markups = [c.params.get("reply_markup") for c in user.fake.made("sendMessage", user.id)]
     assert {"remove_keyboard": True} in markups[-len(done) :]

@@ -17,7 +17,7 @@ import pytest
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
-from bot.channels.sms import SIGNATURE_HEADER, TIMESTAMP_HEADER, SmsInput
+from bot.channels.sms import SIGNATURE_HEADER, TIMESTAMP_HEADER, SmsInput, start_code
 from bot.settings import Settings
 from bot.store.db import make_engine, migrate
 from bot.store.sms import Allowance, SmsRepository
@@ -142,3 +142,19 @@ def test_store_counts_the_daily_cap_and_forgets_options_after_one_answer(tmp_pat
     assert store.opted_out(RESIDENT)
     store.opt_in(RESIDENT)
     assert not store.opted_out(RESIDENT)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("START CAW-Mechelen", "CAW-Mechelen"),
+        ("start  OCMW_2 ", "OCMW_2"),
+        ("Start", None),
+        ("START <b>", None),
+        ("START twee woorden", None),
+        ("starten CAW", None),
+        ("waar is de woonclub", None),
+    ],
+)
+def test_start_code_is_what_a_shared_sms_link_fills_in(text: str, code: str | None) -> None:
+    assert start_code(text) == code

@@ -53,7 +53,7 @@ NOT_LINKED = [
     "Gesloten op 04/06/2026 10 uur lang.",
     "Gesloten van 2026-12-24 tot 2026-12-26.",
     "Open 09.00-12.00 13.30-16.00",
-    "Je nummer is MB-7K3Q.",
+    "Je code is MB-7K3Q.",
     "Code A1813 of 1813x of 112€",
     "Dat is 1.813 keer.",
     "Een nummer als 015 34 43 77 88 bestaat niet.",
