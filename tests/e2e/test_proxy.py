@@ -104,6 +104,7 @@ RESIDENT_PATHS = [
     ("GET", "/static/chat.css", "web", "/static/chat.css"),
     ("GET", "/static/icon-woonclub.svg", "web", "/static/icon-woonclub.svg"),
     ("GET", "/delen?code=CAW-Mechelen", "web", "/delen?code=CAW-Mechelen"),
+    ("GET", "/delen/logo", "web", "/delen/logo"),
     ("POST", "/api/bericht", "web", "/api/bericht"),
 ]
 DASHBOARD_PATHS = [
