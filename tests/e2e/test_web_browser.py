@@ -67,8 +67,10 @@ def test_chat_answers_buttons_history_keyboard_and_accessibility(
     outside = [url for url in requested if not url.startswith(site.url)]
     assert outside == [], outside
 
-    # A shared computer: "Begin opnieuw" wipes the conversation from this browser.
+    # A shared computer: "Begin opnieuw" wipes the conversation from this browser, once the
+    # resident says yes (tests/e2e/test_chat_browser.py has the whole dialog).
     page.get_by_role("button", name="Begin opnieuw").click()
+    page.get_by_role("button", name="Ja, wis alles").click()
     expect(page.locator("#gesprek li")).to_have_count(1)
     assert page.evaluate("localStorage.getItem('hulpbot-gesprek')") is None
 
