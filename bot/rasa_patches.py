@@ -12,6 +12,9 @@ Each patch is small, guarded by Rasa's version, and tested against the real serv
   the resident an apology with the city's number and, if one was saved, their call-back
   code, instead of silence. Built from the catalogue files: no database needed.
 - The action server gets seconds, not Rasa's five minutes, before the resident is told.
+- Action server responses are checked against Rasa's schema with one validator built at start,
+  not with `jsonschema.validate`, which checks the schema itself and builds a new validator
+  for every response (about 40 % of the server's CPU under load, docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 import rasa
 import rasa.core.actions.action as rasa_action
 import rasa.core.run
+from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction, UserUttered
@@ -122,6 +126,21 @@ def _apologise_for_failed_actions(catalogue: CatalogueStore) -> None:
     RemoteAction.run = run
 
 
+def _validate_action_results_with_one_validator() -> None:
+    """The schema never changes, so it is checked and compiled once. A valid response passes as
+    before; an invalid one goes to Rasa's own check, which refuses it with its own error."""
+    schema = RemoteAction.action_response_format_spec()
+    kind = validator_for(schema)
+    kind.check_schema(schema)
+    validator = kind(schema)
+    rasas_own = RemoteAction._validate_action_result
+
+    def validate(self: RemoteAction, result: dict[str, Any]) -> bool:
+        return bool(validator.is_valid(result)) or rasas_own(self, result)
+
+    RemoteAction._validate_action_result = validate
+
+
 def install(settings: Settings) -> None:
     """Patch Rasa for this process; refuses a Rasa these patches were not made for."""
     if not rasa.__version__.startswith(SUPPORTED_RASA):
@@ -131,3 +150,4 @@ def install(settings: Settings) -> None:
     _guard_every_app(settings.internal_token)
     _apologise_for_failed_actions(CatalogueStore(settings.content_dir))
     rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout
+    _validate_action_results_with_one_validator()
