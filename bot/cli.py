@@ -333,7 +333,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     forget_cmd.add_argument("sender_id", help="a conversation id (web:…, tg:…, sms:…) or a number")
     bench = commands.add_parser("bench", help="measure training, start-up, latency and memory")
     bench.add_argument("--messages", type=int, default=500)
-    bench.add_argument("--output", type=Path, default=Path("docs"))
+    bench.add_argument("--output", type=Path, help="default: docs/ (--quick: build/bench-quick/)")
+    bench.add_argument(
+        "--quick",
+        action="store_true",
+        help="measure models/hulpbot.tar.gz without training; reuse build/bench-reference/",
+    )
+    bench.add_argument("--levels", type=int, nargs="+", help="conversations at once (1 10 20 50)")
     args = parser.parse_args(argv)
     install_log_masking()
 
@@ -404,7 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench":
         from bot.bench import run as run_bench
 
-        return run_bench(args.messages, args.output)
+        return run_bench(args.messages, args.output, quick=args.quick, levels=args.levels)
     return 2
 
 

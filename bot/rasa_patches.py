@@ -12,6 +12,8 @@ Each patch is small, guarded by Rasa's version, and tested against the real serv
   the resident an apology with the city's number and, if one was saved, their call-back
   code, instead of silence. Built from the catalogue files: no database needed.
 - The action server gets seconds, not Rasa's five minutes, before the resident is told.
+- One message is understood at start, then memory freed while the model loaded is handed back
+  to the system.
 - Action server responses are checked against Rasa's schema with one validator built at start,
   not with `jsonschema.validate`, which checks the schema itself and builds a new validator
   for every response (about 40 % of the server's CPU under load, docs/benchmarks.md).
@@ -19,6 +21,8 @@ Each patch is small, guarded by Rasa's version, and tested against the real serv
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -80,12 +84,30 @@ def guard(app: Sanic, token: str | None) -> None:
     app.register_middleware(check, "request")
 
 
-def _guard_every_app(token: str | None) -> None:
+def warm_up_and_give_back_memory(app: Sanic) -> None:
+    """Loading the model and its first message (TensorFlow building DIET's graphs) leave over
+    100 MB that is freed but kept by glibc's allocator. Rasa loads the model before the server
+    starts; once it has started, one message is understood (so the first resident does not wait
+    for the graphs either) and that memory goes back to the system."""
+
+    async def trim(app: Sanic, _loop: object) -> None:
+        agent = getattr(app.ctx, "agent", None)
+        if agent is not None and agent.is_ready():
+            await agent.parse_message("hallo")
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        if hasattr(libc, "malloc_trim"):  # glibc only
+            libc.malloc_trim(0)
+
+    app.register_listener(trim, "after_server_start")
+
+
+def _patch_every_app(token: str | None) -> None:
     original: Callable[..., Sanic] = rasa.core.run.configure_app
 
     def configure_app(*args: Any, **kwargs: Any) -> Sanic:
         app = original(*args, **kwargs)
         guard(app, token)
+        warm_up_and_give_back_memory(app)
         return app
 
     rasa.core.run.configure_app = configure_app
@@ -147,7 +169,7 @@ def install(settings: Settings) -> None:
         raise UnsupportedRasa(
             f"bot/rasa_patches.py is made for Rasa {SUPPORTED_RASA}x, not {rasa.__version__}"
         )
-    _guard_every_app(settings.internal_token)
+    _patch_every_app(settings.internal_token)
     _apologise_for_failed_actions(CatalogueStore(settings.content_dir))
     rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout
     _validate_action_results_with_one_validator()
