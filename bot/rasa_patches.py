@@ -12,6 +12,8 @@ Each patch is small, guarded by Rasa's version, and tested against the real serv
   the resident an apology with the city's number and, if one was saved, their call-back
   code, instead of silence. Built from the catalogue files: no database needed.
 - The action server gets seconds, not Rasa's five minutes, before the resident is told.
+- An event read back from the conversation store finds its class in a table, not by walking
+  every subclass of Event (Rasa reads the whole conversation back for each message).
 - One message is understood at start, then memory freed while the model loaded is handed back
   to the system.
 - Action server responses are checked against Rasa's schema with one validator built at start,
@@ -34,6 +36,7 @@ from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import BotUttered, Event, FollowupAction, UserUttered
+from rasa.shared.utils.common import all_subclasses
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
@@ -163,6 +166,21 @@ def _validate_action_results_with_one_validator() -> None:
     RemoteAction._validate_action_result = validate
 
 
+def _resolve_events_by_a_table() -> None:
+    """Same answers as Rasa's `Event.resolve_by_type`: the first class in `all_subclasses`
+    order wins, and a name no class has ("topic", unknown) goes to Rasa's own code."""
+    rasas_own = Event.resolve_by_type
+    table: dict[str, type[Event]] = {}
+
+    def resolve(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        if type_name not in table:
+            table.update({c.type_name: c for c in reversed(all_subclasses(Event))})
+        found = table.get(type_name)
+        return found if found is not None else rasas_own(type_name, default)
+
+    Event.resolve_by_type = staticmethod(resolve)
+
+
 def install(settings: Settings) -> None:
     """Patch Rasa for this process; refuses a Rasa these patches were not made for."""
     if not rasa.__version__.startswith(SUPPORTED_RASA):
@@ -173,3 +191,4 @@ def install(settings: Settings) -> None:
     _apologise_for_failed_actions(CatalogueStore(settings.content_dir))
     rasa_action.DEFAULT_REQUEST_TIMEOUT = settings.action_timeout
     _validate_action_results_with_one_validator()
+    _resolve_events_by_a_table()
