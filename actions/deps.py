@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -21,12 +22,19 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+# The first messages after a start arrive together, each action in its own thread, and
+# lru_cache does not make them wait for each other: without this lock they would migrate the
+# same database at the same time ("table already exists", and the resident gets the apology).
+_migrating = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def engine() -> Engine:
     """The database, migrated on first use (call it from a worker thread, never the event loop)."""
-    found = make_engine(settings().database_url)
-    migrate(found)
-    return found
+    with _migrating:
+        found = make_engine(settings().database_url)
+        migrate(found)
+        return found
 
 
 @lru_cache(maxsize=1)
