@@ -124,3 +124,20 @@ def serving(app: Sanic) -> Iterator[str]:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(30)
         loop.close()
+
+
+def rasa_data_validate(project: Path) -> list[str]:
+    """`rasa data validate --fail-on-warnings` in `project`: the failure output, or Rasa's
+    UserWarnings when it passed (empty when all is well)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings"],
+        cwd=project,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        return [output]
+    return [line for line in output.splitlines() if "UserWarning" in line]
