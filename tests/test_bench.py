@@ -5,10 +5,10 @@ generated Rasa project."""
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +39,7 @@ from bot.bench_load import (
     summarise,
 )
 from bot.servers import free_port
+from tests.fakes.server import serve_aiohttp
 from tests.helpers import rasa_data_validate
 
 DELAY = 0.05
@@ -82,27 +83,25 @@ def fake_bot() -> Iterator[tuple[FakeBot, Target]]:
     bot = FakeBot()
     app = web.Application()
     app.router.add_post("/webhooks/web/webhook", bot.webhook)
-    runner = web.AppRunner(app)
     port = free_port()
-    loop = asyncio.new_event_loop()
-    loop.run_until_complete(runner.setup())
-    loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_aiohttp(app, port):
         yield bot, Target(f"http://127.0.0.1:{port}/webhooks/web/webhook", TOKEN)
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
-        loop.close()
+
+
+def run_closed_loop(
+    target: Target, script: dict[str, list[str]]
+) -> tuple[list[list[Reply]], float]:
+    """`closed_loop` in a thread of its own, as the bench runs it in a process of its own, so
+    an event loop left in this thread by another test cannot matter."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(closed_loop, target, script).result(timeout=120)
 
 
 def test_closed_loop_sends_every_message_in_order_one_at_a_time_per_sender() -> None:
     texts = [f"vraag {n}" for n in range(37)]
     script = scripts(texts, "bench-c20", 20, 5)
     with fake_bot() as (bot, target):
-        conversations, wall = closed_loop(target, script)
+        conversations, wall = run_closed_loop(target, script)
     assert len(script) == 20
     assert sum(len(c) for c in conversations) == 100 == sum(map(len, bot.received.values()))
     assert dict(bot.received) == script
@@ -120,7 +119,7 @@ def test_fifty_conversations_at_once_are_not_queued_by_the_client() -> None:
     script = scripts(["hallo"], "bench-c50", 50, 2)
     with fake_bot() as (bot, target):
         started = time.perf_counter()
-        conversations, _ = closed_loop(target, script)
+        conversations, _ = run_closed_loop(target, script)
         elapsed = time.perf_counter() - started
     assert bot.most_at_once == 50
     assert sum(len(c) for c in conversations) == 100
@@ -130,7 +129,7 @@ def test_fifty_conversations_at_once_are_not_queued_by_the_client() -> None:
 def test_errors_count_failures_and_the_apology_not_empty_answers() -> None:
     script = {"bench-errors-1": ["breek", "oeps", "stil", "gewoon"]}
     with fake_bot() as (_, target):
-        conversations, wall = closed_loop(target, script)
+        conversations, wall = run_closed_loop(target, script)
     [replies] = conversations
     assert [(r.ok, r.empty) for r in replies] == [
         (False, False),
@@ -143,7 +142,7 @@ def test_errors_count_failures_and_the_apology_not_empty_answers() -> None:
 
 
 def test_a_server_that_does_not_answer_is_an_error() -> None:
-    conversations, _ = closed_loop(
+    conversations, _ = run_closed_loop(
         Target(f"http://127.0.0.1:{free_port()}/webhooks/rest/webhook", {}),
         {"bench-nobody-1": ["hallo", "hallo"]},
     )
