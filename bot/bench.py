@@ -64,6 +64,7 @@ from bot.servers import (
     bearer,
     dashboard_server,
     free_port,
+    rasa_run_args,
     rasa_server,
     running,
     write_endpoints,
@@ -330,19 +331,7 @@ def _reference_server(model: Path, project: Path, log: Path) -> Iterator[Server]
     """Plain `rasa run`: no launcher, no patches, no token, no HTTP API."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    args = [
-        "run",
-        "--model",
-        str(model),
-        "--port",
-        str(port),
-        "-i",
-        "127.0.0.1",
-        "--credentials",
-        str(project / "credentials.yml"),
-        "--endpoints",
-        str(project / "endpoints.yml"),
-    ]
+    args = rasa_run_args(model, port, project / "endpoints.yml", project / "credentials.yml")
     with running(args, f"{url}/webhooks/rest/", url, log, module="rasa") as server:
         yield server
 

@@ -131,6 +131,23 @@ def action_server(
     )
 
 
+def rasa_run_args(model: Path, port: int, endpoints: Path, credentials: Path) -> list[str]:
+    """`rasa run` with `model` on 127.0.0.1:`port`, for our server and the bench's reference."""
+    return [
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "-i",
+        "127.0.0.1",
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(credentials),
+    ]
+
+
 @contextmanager
 def rasa_server(
     model: Path,
@@ -146,18 +163,8 @@ def rasa_server(
         raise ServerError(f"No trained model at {model}: run `make train` first")
     url = f"http://127.0.0.1:{port}"
     args = [
-        "run",
+        *rasa_run_args(model, port, endpoints, PROJECT_ROOT / "credentials.yml"),
         "--enable-api",
-        "--model",
-        str(model),
-        "--port",
-        str(port),
-        "-i",
-        "127.0.0.1",
-        "--endpoints",
-        str(endpoints),
-        "--credentials",
-        str(PROJECT_ROOT / "credentials.yml"),
         *(["--debug"] if debug else []),
     ]
     with running(args, f"{url}/status", url, log, env, health_headers=bearer(env)) as server:
