@@ -364,10 +364,11 @@ def _compiled() -> dict[str, tuple[list[list[_Phrase]], list[list[_Phrase]]]]:
     return {key: (_parse(topic.phrases), _parse(topic.unless)) for key, topic in TOPICS.items()}
 
 
-def _topic_spans(words: Sequence[str], phrases: list[list[_Phrase]]) -> list[range]:
+def _topic_spans(
+    words: Sequence[str], present: frozenset[str], phrases: list[list[_Phrase]]
+) -> list[range]:
     """The words the topic's matching phrases cover; empty when none matches."""
     covered: list[range] = []
-    present = frozenset(words)
     for parts in phrases:
         found: list[range] = []
         for part in parts:
@@ -409,11 +410,12 @@ def find_adjacent(text: str, service_words: Iterable[str] = ()) -> str | None:
     words = normalise(text).split()
     if not words:
         return None
+    present = frozenset(words)
     matched: list[str] = []
     covered: list[range] = []
     for key, (phrases, unless) in _compiled().items():
-        spans = _topic_spans(words, phrases)
-        if spans and not _topic_spans(words, unless):
+        spans = _topic_spans(words, present, phrases)
+        if spans and not _topic_spans(words, present, unless):
             matched.append(key)
             covered.extend(spans)
     if not matched:

@@ -19,6 +19,7 @@ list); only a message with none at all is a false alarm.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from bot.content.answers import Reply
 from bot.content.matching import normalise
@@ -201,13 +202,17 @@ def _counts(words: Sequence[str], phrase: str, negatable: bool) -> bool:
     return any(not (negatable and _negated(words, i)) for i in _starts(words, phrase))
 
 
+@cache
+def _urgent_phrases() -> list[tuple[str, UrgentKind, bool]]:
+    """Normalised once: every message is checked against all of them."""
+    return [(normalise(p), kind, kind in NEGATABLE) for p, kind in URGENT_TERMS.items()]
+
+
 def detect_urgent(text: str) -> list[UrgentKind]:
     """The kinds of urgent help the message clearly asks for, most urgent first."""
     words = normalise(text).split()
     found = {
-        kind
-        for phrase, kind in URGENT_TERMS.items()
-        if _counts(words, normalise(phrase), kind in NEGATABLE)
+        kind for phrase, kind, negatable in _urgent_phrases() if _counts(words, phrase, negatable)
     }
     return [kind for kind in PRIORITY if kind in found]
 
