@@ -23,6 +23,7 @@ from bot.bench import (
     NLU_DIR,
     SEEDED,
     TARGETS,
+    kept_by_hand,
     markdown,
     rasa_default_config,
     reference_config,
@@ -306,3 +307,9 @@ def test_markdown_judges_the_targets_at_twenty_conversations(throughput: float, 
     assert "= 1.2× | ≤ 1.5× | yes |" in text
     assert "## Under load" in text
     assert "| 20 | Reference, plain Rasa | 200 |" in text
+
+
+def test_a_new_run_keeps_the_part_written_by_hand() -> None:
+    old = "# Benchmarks\n\n| old | figures |\n\n## Where the time goes\n\n| Part | Share |\n"
+    assert kept_by_hand(old) == "\n## Where the time goes\n\n| Part | Share |\n"
+    assert kept_by_hand("# Benchmarks\n\n| old | figures |\n") == ""
